@@ -1,0 +1,2 @@
+// Public API of @hyperstack/hypertrie. Nothing has landed here yet, so it exports nothing.
+export {}
