@@ -1,2 +1,21 @@
-// Public API of @hyperstack/hyperswarm. Nothing has landed here yet, so it exports nothing.
-export {}
+// Public API of @hyperstack/hyperswarm.
+export { connect, CONNECT_DEFAULTS } from './connector.js'
+export type { ConnectOptions, Connected, DialTarget } from './connector.js'
+export { Deduplicator } from './dedup.js'
+export type { DedupConnection, DeduplicatorOptions } from './dedup.js'
+export {
+  ConnectFailedError,
+  ConnectTimeoutError,
+  ConnectedToSelfError,
+  InvalidJoinOptionsError,
+  InvalidTopicError,
+  PeerBannedError,
+  SwarmDestroyedError,
+  SwarmError,
+  UdpStreamError,
+} from './errors.js'
+export type { PeerAddress, PeerReferrer, SwarmPeer, SwarmSocket, TransportType } from './peer.js'
+export { PeerInfo } from './peer-info.js'
+export type { PeerInfoOwner } from './peer-info.js'
+export { PeerQueue, PEER_QUEUE_DEFAULTS } from './peer-queue.js'
+export type { PeerQueueOptions } from './peer-queue.js'
