@@ -1,0 +1,69 @@
+// Runs one measurement in a fresh child process (node running the built worker) and collects
+// what it reports; the child's own output goes to our stderr so stdout stays machine-readable.
+import { fork } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { type Metric, isMetric } from './metric.js'
+import type { WorkerPhase } from './worker.js'
+import type { ImplName } from './workload.js'
+
+export interface WorkerRequest {
+  workload: string
+  caseName: string
+  impl: ImplName
+  phase: WorkerPhase
+  dir: string
+  /** Kill the child after this long. */
+  timeoutMs: number
+}
+
+export class WorkerError extends Error {
+  readonly code = 'ERR_BENCH_WORKER'
+}
+
+const WORKER_PATH = fileURLToPath(new URL('./worker.js', import.meta.url))
+
+/** Runs the request in a child process; resolves with its metrics (empty for `prepare`). */
+export function runWorker(request: WorkerRequest): Promise<Metric[]> {
+  const { workload, caseName, impl, phase, dir, timeoutMs } = request
+  const label = `${workload}/${caseName}/${impl} ${phase}`
+  return new Promise((resolve, reject) => {
+    const child = fork(WORKER_PATH, [workload, caseName, impl, phase, dir], {
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    })
+    child.stdout?.pipe(process.stderr, { end: false })
+    child.stderr?.pipe(process.stderr, { end: false })
+    let outcome: Metric[] | WorkerError | undefined
+    const timer = setTimeout(() => {
+      outcome = new WorkerError(`${label}: timed out after ${timeoutMs} ms`)
+      child.kill('SIGKILL')
+    }, timeoutMs)
+    child.on('message', (message: unknown) => {
+      if (outcome !== undefined) return
+      outcome = readMessage(label, message)
+    })
+    child.on('error', (err) => {
+      outcome ??= new WorkerError(`${label}: ${err.message}`)
+    })
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer)
+      if (outcome === undefined) {
+        outcome = new WorkerError(`${label}: exited (${signal ?? code}) without a result`)
+      }
+      if (outcome instanceof WorkerError) reject(outcome)
+      else resolve(outcome)
+    })
+  })
+}
+
+function readMessage(label: string, message: unknown): Metric[] | WorkerError {
+  if (typeof message !== 'object' || message === null) {
+    return new WorkerError(`${label}: malformed message`)
+  }
+  const m = message as { type?: unknown; metrics?: unknown; message?: unknown }
+  if (m.type === 'prepared') return []
+  if (m.type === 'error') return new WorkerError(`${label}: ${String(m.message)}`)
+  if (m.type === 'result' && Array.isArray(m.metrics) && m.metrics.every(isMetric)) {
+    return m.metrics
+  }
+  return new WorkerError(`${label}: malformed result`)
+}
