@@ -1,8 +1,16 @@
 // Every workload the bench knows, in the order `pnpm bench` runs them.
 import type { Workload } from '../workload.js'
 import { hypercoreAppend } from './hypercore-append.js'
+import { hypercoreReplicate } from './hypercore-replicate.js'
+import { hypercoreSparseGet } from './hypercore-sparse-get.js'
+import { protocolThroughput } from './protocol-throughput.js'
 
-export const WORKLOADS: readonly Workload[] = [hypercoreAppend]
+export const WORKLOADS: readonly Workload[] = [
+  hypercoreAppend,
+  hypercoreReplicate,
+  hypercoreSparseGet,
+  protocolThroughput,
+]
 
 export function findWorkload(name: string): Workload | undefined {
   return WORKLOADS.find((workload) => workload.name === name)
