@@ -1,2 +1,40 @@
-// Public API of @hyperstack/hypertrie. Nothing has landed here yet, so it exports nothing.
-export {}
+// Public API of @hyperstack/hypertrie: re-exports only.
+export {
+  Hypertrie,
+  TrieIterator,
+  TrieHistory,
+  TrieDiff,
+  setDefaultFeedFactory,
+  type HypertrieNode,
+  type HypertrieDiffEntry,
+  type HypertrieOptions,
+  type PutOptions,
+  type PutCondition,
+  type GetOptions,
+  type DelOptions,
+  type BatchOp,
+  type FeedFactory,
+} from './hypertrie.js'
+export type { IteratorOptions } from './iterator.js'
+export type { DiffOptions } from './diff.js'
+export type { HistoryOptions } from './history.js'
+export { TrieWatcher } from './watch.js'
+export type {
+  TrieFeed,
+  TrieFeedGetOptions,
+  TrieFeedUpdateOptions,
+  TrieExtensionChannel,
+  TrieExtensionHandlers,
+} from './feed.js'
+export type { ValueCodec, ValueEncodingOption } from './value-encoding.js'
+export {
+  HypertrieError,
+  DecodeError,
+  CorruptNodeError,
+  NotWritableError,
+  MetadataError,
+  InvalidArgumentError,
+  ClosedError,
+  TriePathError,
+} from './errors.js'
+export { EXTENSION_NAME } from './lookup-extension.js'

@@ -1,0 +1,45 @@
+// The subset of a hypercore a trie uses. @hyperstack/hypercore's Hypercore satisfies it; tests
+// may hand in anything else that does (an adapter over hypercore@9, an in-memory log).
+
+export interface TrieFeedGetOptions {
+  wait?: boolean
+  timeout?: number
+  valueEncoding?: 'binary'
+}
+
+export interface TrieFeedUpdateOptions {
+  ifAvailable?: boolean
+  minLength?: number
+  hash?: boolean
+}
+
+/** What `registerExtension` returns: sends to one peer or to all. */
+export interface TrieExtensionChannel {
+  send(message: Buffer, peer: unknown): void
+  broadcast(message: Buffer): void
+  destroy?(): void
+}
+
+export interface TrieExtensionHandlers {
+  encoding?: 'binary'
+  onmessage(message: Buffer, peer: unknown): void
+}
+
+export interface TrieFeed {
+  readonly key: Buffer | null
+  readonly discoveryKey: Buffer | null
+  readonly length: number
+  readonly writable: boolean
+  readonly sparse?: boolean
+  ready(): Promise<void>
+  append(blocks: Buffer | Buffer[]): Promise<unknown>
+  get(index: number, opts?: TrieFeedGetOptions): Promise<Uint8Array>
+  has?(index: number): boolean | Promise<boolean>
+  update?(opts?: TrieFeedUpdateOptions): Promise<unknown>
+  download?(range: { start: number; end: number; blocks?: number[] }): unknown
+  registerExtension?(name: string, handlers: TrieExtensionHandlers): TrieExtensionChannel
+  replicate(isInitiator: boolean, opts?: object): unknown
+  close(): Promise<void>
+  on(event: 'append' | 'close', listener: () => void): unknown
+  removeListener(event: 'append' | 'close', listener: () => void): unknown
+}

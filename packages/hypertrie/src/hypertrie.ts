@@ -1,0 +1,688 @@
+// The public Hypertrie class: hypertrie@5's API with promises over a TrieFeed, sharing one node
+// cache, one write lock and one lookup extension between a trie and its checkouts.
+import { EventEmitter } from 'node:events'
+import { Readable } from 'streamx'
+import { type DiffOptions, NodeDiff, type RawDiff } from './diff.js'
+import { ClosedError, InvalidArgumentError, MetadataError, NotWritableError } from './errors.js'
+import type { TrieFeed } from './feed.js'
+import { type LookupOptions, lookup, lookupTarget } from './get.js'
+import { type HistoryOptions, NodeHistory } from './history.js'
+import { type IteratorOptions, NodeIterator } from './iterator.js'
+import { LookupExtension } from './lookup-extension.js'
+import type { ExtensionIterator } from './messages/extension-message.js'
+import { decodeHeaderMessage, encodeHeaderMessage } from './messages/header-message.js'
+import { Mutex } from './mutex.js'
+import { DEFAULT_CACHE_SIZE, NodeCache } from './node-cache.js'
+import { type MaybeNode, NodeSource, type ReadOptions } from './node-source.js'
+import { normalizeKey } from './path-hash.js'
+import type { KeyHash, TrieNode } from './trie-node.js'
+import {
+  type ValueCodec,
+  type ValueEncodingOption,
+  decodeValue,
+  encodeValue,
+  resolveValueEncoding,
+} from './value-encoding.js'
+import { TrieWatcher } from './watch.js'
+import { type WriteTarget, storedFlags, writeDel, writePut } from './write-session.js'
+
+/** A node as handed to users: value decoded, `flags` = user flags (stored >> 8). */
+export interface HypertrieNode<T = unknown> {
+  seq: number
+  key: string
+  value: T | null
+  valueBuffer: Buffer | null
+  flags: number
+  hidden: boolean
+}
+
+export interface HypertrieDiffEntry<T = unknown> {
+  key: string
+  left: HypertrieNode<T> | null
+  right: HypertrieNode<T> | null
+}
+
+export interface HypertrieOptions {
+  /** Use this feed instead of creating one from storage. */
+  feed?: TrieFeed
+  secretKey?: Uint8Array
+  valueEncoding?: ValueEncodingOption
+  sparse?: boolean
+  /** Before every read of the latest version, ask peers for a newer length (ifAvailable). */
+  alwaysUpdate?: boolean
+  /** Accepted for compatibility with mountable-hypertrie; prefetching after appends is not done. */
+  alwaysReconnect?: boolean
+  /** false disables the lookup extension. */
+  extension?: boolean
+  /** Stored in the header block when the trie creates it. */
+  metadata?: Uint8Array | null
+  /** Header subtype ("hyperdrive", "mountable-hypertrie"); omitted when unset. */
+  subtype?: string
+  cacheSize?: number
+  /** Whole-key hash instead of per-component SipHash (tests only, as in hypertrie@5). */
+  hash?: KeyHash
+}
+
+export type PutCondition<T = unknown> = (
+  existing: HypertrieNode<T> | null,
+  next: HypertrieNode<T>,
+) => boolean | Promise<boolean>
+
+export interface PutOptions<T = unknown> {
+  hidden?: boolean
+  /** User flags (stored shifted left by 8). */
+  flags?: number
+  condition?: PutCondition<T> | null
+  closest?: boolean
+}
+
+export interface GetOptions {
+  hidden?: boolean
+  prefix?: boolean
+  closest?: boolean
+  wait?: boolean
+  timeout?: number
+  extension?: boolean
+  onseq?: (seq: number) => void
+}
+
+export interface DelOptions<T = unknown> {
+  hidden?: boolean
+  condition?: ((node: HypertrieNode<T> | null) => boolean | Promise<boolean>) | null
+  closest?: boolean
+}
+
+export interface BatchOp {
+  type?: 'put' | 'del'
+  key: string
+  value?: unknown
+  hidden?: boolean
+  flags?: number
+}
+
+/** Makes a feed from storage when no `feed` option is given (set by the default entry point). */
+export type FeedFactory = (
+  storage: unknown,
+  key: Uint8Array | null,
+  opts: HypertrieOptions,
+) => TrieFeed
+
+let feedFactory: FeedFactory | null = null
+export function setDefaultFeedFactory(f: FeedFactory): void {
+  feedFactory = f
+}
+
+interface Shared {
+  feed: TrieFeed
+  src: NodeSource
+  lock: Mutex
+  ext: LookupExtension | null
+  header: Promise<void> | null
+  closed: boolean
+}
+
+interface InternalOptions extends HypertrieOptions {
+  shared?: Shared
+  checkout?: number
+}
+
+function isOptions(x: unknown): x is HypertrieOptions {
+  return typeof x === 'object' && x !== null && !(x instanceof Uint8Array)
+}
+
+export class Hypertrie<T = unknown> extends EventEmitter {
+  readonly feed: TrieFeed
+  key: Buffer | null = null
+  discoveryKey: Buffer | null = null
+  metadata: Buffer | null
+  readonly subtype: string | null
+  readonly valueEncoding: ValueCodec | null
+  alwaysUpdate: boolean
+  readonly alwaysReconnect: boolean
+  opened = false
+  private readonly shared: Shared
+  private readonly checkoutVersion: number
+  private readyPromise: Promise<void> | null = null
+  private readonly watchers = new Set<TrieWatcher>()
+  private readonly onappend: () => void
+  private updateLoop = false
+
+  constructor(
+    storage: unknown,
+    key?: Uint8Array | string | null | HypertrieOptions,
+    opts?: HypertrieOptions,
+  ) {
+    super()
+    if (isOptions(key)) {
+      opts = key
+      key = null
+    }
+    const o: InternalOptions = opts ?? {}
+    const keyBuf = typeof key === 'string' ? Buffer.from(key, 'hex') : (key ?? null)
+    this.metadata = o.metadata ? Buffer.from(o.metadata) : null
+    this.subtype = o.subtype ?? null
+    this.valueEncoding = resolveValueEncoding(o.valueEncoding)
+    this.alwaysUpdate = !!o.alwaysUpdate
+    this.alwaysReconnect = !!o.alwaysReconnect
+    this.checkoutVersion = o.checkout ?? 0
+
+    if (o.shared) {
+      this.shared = o.shared
+    } else {
+      let feed = o.feed
+      if (!feed) {
+        if (!feedFactory)
+          throw new InvalidArgumentError('no feed given and no hypercore factory installed')
+        feed = feedFactory(storage, keyBuf, o)
+      }
+      const src = new NodeSource(
+        feed,
+        new NodeCache(o.cacheSize ?? DEFAULT_CACHE_SIZE),
+        o.hash ?? null,
+      )
+      this.shared = { feed, src, lock: new Mutex(), ext: null, header: null, closed: false }
+      if (o.extension !== false) this.shared.ext = new LookupExtension(this.extensionHost())
+    }
+    this.feed = this.shared.feed
+    this.onappend = () => {
+      for (const w of this.watchers) w.update()
+      this.emit('append')
+    }
+    if (!this.checkoutVersion) this.feed.on('append', this.onappend)
+  }
+
+  /** The version: the checkout's, else the feed length. */
+  get version(): number {
+    return this.checkoutVersion || this.feed.length
+  }
+
+  get writable(): boolean {
+    return this.feed.writable && !this.checkoutVersion
+  }
+
+  private get src(): NodeSource {
+    return this.shared.src
+  }
+
+  ready(): Promise<void> {
+    if (this.readyPromise === null) this.readyPromise = this.open()
+    return this.readyPromise
+  }
+
+  private async open(): Promise<void> {
+    const shared = this.shared
+    if (shared.header === null) shared.header = this.writeHeader()
+    await shared.header
+    this.key = this.feed.key
+    this.discoveryKey = this.feed.discoveryKey
+    this.opened = true
+    this.emit('ready')
+  }
+
+  private async writeHeader(): Promise<void> {
+    await this.feed.ready()
+    if (this.feed.length || !this.feed.writable) return
+    await this.feed.append(
+      encodeHeaderMessage({ type: 'hypertrie', metadata: this.metadata, subtype: this.subtype }),
+    )
+  }
+
+  /** Only before the header block exists, as in hypertrie@5. */
+  setMetadata(metadata: Uint8Array): void {
+    if (this.feed.length || !this.feed.writable) {
+      throw new MetadataError('the metadata must be set before any puts have occurred')
+    }
+    this.metadata = Buffer.from(metadata)
+  }
+
+  static async getMetadata(feed: TrieFeed): Promise<Buffer | null> {
+    const block = await feed.get(0, { valueEncoding: 'binary' })
+    return decodeHeaderMessage(block).metadata
+  }
+
+  async getMetadata(): Promise<Buffer | null> {
+    await this.ready()
+    return Hypertrie.getMetadata(this.feed)
+  }
+
+  /** Seq of the head node at this version (0 = empty). */
+  async headSeq(opts?: ReadOptions): Promise<number> {
+    if (!this.opened) await this.ready()
+    if (this.checkoutVersion) return this.checkoutVersion - 1
+    if (this.alwaysUpdate && opts?.wait !== false && this.feed.update) {
+      try {
+        await this.feed.update({ ifAvailable: true, hash: false })
+      } catch {
+        // no peer had more; read what we have
+      }
+    }
+    const len = this.feed.length
+    return len < 2 ? 0 : len - 1
+  }
+
+  /** The head node (null for an empty trie). */
+  async head(opts?: ReadOptions): Promise<HypertrieNode<T> | null> {
+    const seq = await this.headSeq(opts)
+    const n = seq ? await this.src.load(seq, opts) : null
+    return n ? this.final(n) : null
+  }
+
+  /** The node at a seq (null for seq 0 and reset nodes). */
+  async getBySeq(seq: number, opts?: ReadOptions): Promise<HypertrieNode<T> | null> {
+    const n = await this.src.load(seq, opts)
+    return n ? this.final(n) : null
+  }
+
+  final(n: TrieNode): HypertrieNode<T> {
+    return {
+      seq: n.seq,
+      key: n.key,
+      value: n.valueBuffer === null ? null : (decodeValue(this.valueEncoding, n.valueBuffer) as T),
+      valueBuffer: n.valueBuffer,
+      flags: n.userFlags,
+      hidden: n.hidden,
+    }
+  }
+
+  /** Raw lookup (internal node); used by the mount controller. */
+  async getNode(key: string, opts: GetOptions = {}): Promise<TrieNode | null> {
+    if (this.shared.closed) throw new ClosedError()
+    const head = await this.headSeq(opts)
+    const target = lookupTarget(this.src, key, !!opts.hidden)
+    const lo: LookupOptions = {
+      prefix: opts.prefix,
+      closest: opts.closest,
+      wait: opts.wait,
+      timeout: opts.timeout,
+      onseq: opts.onseq ?? null,
+    }
+    const ext = this.shared.ext
+    if (ext && opts.extension !== false && head) {
+      let sent = false
+      lo.onwait = () => {
+        if (sent) return
+        sent = true
+        ext.get(head, target.key)
+      }
+    }
+    return lookup(this.src, head, target, lo)
+  }
+
+  async get(key: string, opts?: GetOptions): Promise<HypertrieNode<T> | null> {
+    const n = await this.getNode(key, opts)
+    return n ? this.final(n) : null
+  }
+
+  private assertWritable(): void {
+    if (this.shared.closed) throw new ClosedError()
+    if (this.checkoutVersion) throw new NotWritableError('a checkout is read-only')
+    if (!this.feed.writable) throw new NotWritableError()
+  }
+
+  private singleTarget(): WriteTarget {
+    const src = this.src
+    return {
+      load: (seq) => src.read(seq),
+      loadNeighbour: (seq) => src.load(seq),
+      head: async () => {
+        const s = await this.headSeq()
+        return s ? src.load(s) : null
+      },
+      append: async (node) => {
+        node.seq = this.feed.length
+        await this.feed.append(node.encode())
+        src.cache.set(node.seq, node)
+      },
+      hash: src.hash,
+    }
+  }
+
+  async put(
+    key: string,
+    value: T | Uint8Array | string | null,
+    opts: PutOptions<T> = {},
+  ): Promise<HypertrieNode<T>> {
+    if (!this.opened) await this.ready()
+    this.assertWritable()
+    const valueBuffer =
+      value === null || value === undefined ? null : encodeValue(this.valueEncoding, value)
+    const flags = storedFlags(opts.flags ?? 0, !!opts.hidden)
+    const cond = opts.condition
+    const node = await this.shared.lock.run(() =>
+      writePut(this.singleTarget(), key, valueBuffer, flags, {
+        closest: !!opts.closest,
+        condition: cond
+          ? async (existing, next) =>
+              !!(await cond(existing && this.final(existing), this.final(next)))
+          : null,
+      }),
+    )
+    return this.final(node)
+  }
+
+  /** Deletes `key`; resolves to the re-written neighbour node, or null when nothing was deleted. */
+  async del(key: string, opts: DelOptions<T> = {}): Promise<HypertrieNode<T> | null> {
+    if (!this.opened) await this.ready()
+    this.assertWritable()
+    const cond = opts.condition
+    const node = await this.shared.lock.run(() =>
+      writeDel(this.singleTarget(), key, {
+        hidden: !!opts.hidden,
+        closest: !!opts.closest,
+        condition: cond ? async (n) => !!(await cond(n && this.final(n))) : null,
+      }),
+    )
+    return node ? this.final(node) : null
+  }
+
+  /** Runs puts and deletes under one lock and appends all their nodes at once. */
+  async batch(ops: BatchOp[]): Promise<HypertrieNode<T>[]> {
+    if (!this.opened) await this.ready()
+    this.assertWritable()
+    const nodes = await this.shared.lock.run(async () => {
+      const src = this.src
+      const offset = this.feed.length
+      const list: TrieNode[] = []
+      const headSeq = await this.headSeq()
+      let head: TrieNode | null = headSeq ? await src.load(headSeq) : null
+      const raw = (seq: number): MaybeNode | undefined =>
+        seq >= offset ? (list[seq - offset] ?? null) : undefined
+      const t: WriteTarget = {
+        load: (seq) => {
+          const b = raw(seq)
+          return b === undefined ? src.read(seq) : b
+        },
+        loadNeighbour: async (seq) => {
+          const b = raw(seq)
+          return b === undefined ? src.load(seq) : b
+        },
+        head: async () => head,
+        append: async (node) => {
+          node.seq = offset + list.length
+          node.seal()
+          list.push(node)
+        },
+        hash: src.hash,
+      }
+      for (const op of ops) {
+        let res: TrieNode | null
+        if (op.type === 'del') res = await writeDel(t, op.key, { hidden: !!op.hidden })
+        else {
+          const v =
+            op.value === undefined || op.value === null
+              ? null
+              : encodeValue(this.valueEncoding, op.value)
+          res = await writePut(t, op.key, v, storedFlags(op.flags ?? 0, !!op.hidden), {})
+        }
+        if (res !== null) head = res
+      }
+      if (list.length) await this.feed.append(list.map((n) => n.encode()))
+      for (const n of list) src.cache.set(n.seq, n)
+      return list
+    })
+    return nodes.map((n) => this.final(n))
+  }
+
+  iterator(prefix?: string | IteratorOptions, opts?: IteratorOptions): TrieIterator<T> {
+    if (typeof prefix === 'object') return this.iterator('', prefix)
+    const o = opts ?? {}
+    const inner = new NodeIterator(this.iteratorHost(), normalizeKey(prefix ?? ''), o)
+    return new TrieIterator(this, inner)
+  }
+
+  async list(
+    prefix?: string | IteratorOptions,
+    opts?: IteratorOptions,
+  ): Promise<HypertrieNode<T>[]> {
+    const ite = this.iterator(prefix, opts)
+    const out: HypertrieNode<T>[] = []
+    for (let n = await ite.next(); n !== null; n = await ite.next()) out.push(n)
+    return out
+  }
+
+  createReadStream(prefix?: string, opts?: IteratorOptions): Readable {
+    return toStream(this.iterator(prefix ?? '', opts))
+  }
+
+  history(opts?: HistoryOptions): TrieHistory<T> {
+    const host = { src: this.src, headSeq: () => this.headSeq() }
+    return new TrieHistory(this, new NodeHistory(host, opts))
+  }
+
+  createHistoryStream(opts?: HistoryOptions): Readable {
+    return toStream(this.history(opts))
+  }
+
+  /** Diff against a version number, another checkout of this feed, or a diff checkpoint. */
+  diff(
+    other: number | Hypertrie<T> | Uint8Array | null,
+    prefix?: string | DiffOptions,
+    opts?: DiffOptions,
+  ): TrieDiff<T> {
+    if (typeof prefix === 'object') return this.diff(other, '', prefix)
+    let o = opts ?? {}
+    if (other instanceof Uint8Array) {
+      o = { ...o, checkpoint: other }
+      other = 0
+    }
+    const right = typeof other === 'number' || other === null ? this.checkout(other ?? 0) : other
+    const inner = new NodeDiff(
+      { src: this.src, headSeq: () => this.headSeq() },
+      { src: right.src, headSeq: () => right.headSeq() },
+      prefix ?? '',
+      o,
+    )
+    return new TrieDiff(this, inner)
+  }
+
+  createDiffStream(
+    other: number | Hypertrie<T> | Uint8Array | null,
+    prefix?: string | DiffOptions,
+    opts?: DiffOptions,
+  ): Readable {
+    return toStream(this.diff(other, prefix, opts))
+  }
+
+  /** A read-only view at `version` (0 and 1 are the empty trie). */
+  checkout(version: number): Hypertrie<T> {
+    const v = version || 1
+    const opts: InternalOptions = {
+      shared: this.shared,
+      checkout: v,
+      valueEncoding: this.valueEncoding ?? undefined,
+      metadata: this.metadata,
+    }
+    return new Hypertrie<T>(null, opts)
+  }
+
+  snapshot(): Hypertrie<T> {
+    return this.checkout(this.version)
+  }
+
+  /** Emits `change` whenever the newest node at or below `prefix` changes. */
+  watch(prefix?: string | (() => void), onchange?: () => void): TrieWatcher {
+    if (typeof prefix === 'function') return this.watch('', prefix)
+    const w = new TrieWatcher(
+      {
+        prefixSeq: async (p) => (await this.getNode(p, { prefix: true }))?.seq ?? 0,
+        removeWatcher: (x) => this.watchers.delete(x),
+      },
+      prefix ?? '',
+      onchange,
+    )
+    this.watchers.add(w)
+    this.startUpdateLoop()
+    w.update()
+    return w
+  }
+
+  // sparse readers learn of new blocks only by asking: long-poll while anyone watches
+  private startUpdateLoop(): void {
+    const feed = this.feed
+    if (this.updateLoop || !feed.sparse || feed.writable || !feed.update) return
+    this.updateLoop = true
+    const loop = () => {
+      if (this.watchers.size === 0 || this.shared.closed || !feed.update) {
+        this.updateLoop = false
+        return
+      }
+      feed.update({ ifAvailable: false }).then(loop, () => {
+        this.updateLoop = false
+      })
+    }
+    loop()
+  }
+
+  replicate(isInitiator: boolean, opts?: object): unknown {
+    return this.feed.replicate(isInitiator, opts)
+  }
+
+  /** Stops watchers; a trie (not a checkout) also closes its feed. */
+  async close(): Promise<void> {
+    for (const w of [...this.watchers]) w.destroy()
+    this.feed.removeListener('append', this.onappend)
+    if (this.checkoutVersion || this.shared.closed) return
+    this.shared.closed = true
+    this.shared.ext?.channel?.destroy?.()
+    await this.feed.close()
+    this.emit('close')
+  }
+
+  private iteratorHost() {
+    const ext = this.shared.ext
+    return {
+      src: this.src,
+      headSeq: (o: ReadOptions) => this.headSeq(o),
+      requestIterator: ext
+        ? (head: number, prefix: string, flags: number, cp: Buffer | null) =>
+            ext.iterator(head, prefix, flags, cp)
+        : null,
+    }
+  }
+
+  private extensionHost() {
+    return {
+      feed: this.shared.feed,
+      emit: (event: 'extension-get' | 'extension-iterator', key: string) => this.emit(event, key),
+      answerGet: async (head: number, key: string, onseq: (seq: number) => void) => {
+        await this.checkout(head + 1).getNode(key, { extension: false, wait: false, onseq })
+      },
+      answerIterator: async (
+        m: ExtensionIterator,
+        onseq: (seq: number) => void,
+        stop: () => boolean,
+      ) => {
+        const checkpointed = !!m.checkpoint
+        let ite: NodeIterator | null = null
+        const record = (seq: number) => {
+          if (checkpointed && !ite?.opened) return
+          onseq(seq)
+        }
+        const base = { extension: false, wait: false, onseq: record }
+        ite = m.key
+          ? new NodeIterator(this.checkout(m.head + 1).iteratorHost(), m.key, base)
+          : new NodeIterator(this.iteratorHost(), '', { ...base, checkpoint: m.checkpoint })
+        while (!stop()) {
+          if ((await ite.next()) === null) break
+        }
+      },
+    }
+  }
+
+  /** Lookup-extension counters (requests sent and answered), for tests and benchmarks. */
+  get extensionStats(): {
+    sentGets: number
+    sentIterators: number
+    answered: number
+    cachesReceived: number
+  } {
+    return this.shared.ext
+      ? this.shared.ext.stats
+      : { sentGets: 0, sentIterators: 0, answered: 0, cachesReceived: 0 }
+  }
+}
+
+/** Anything with a promise-returning `next()` that ends with null. */
+interface NextSource<X> {
+  next(): Promise<X | null>
+}
+
+function toStream<X>(src: NextSource<X>): Readable {
+  return new Readable({
+    read(cb) {
+      src.next().then(
+        (x) => {
+          this.push(x)
+          cb(null)
+        },
+        (err: Error) => cb(err),
+      )
+    },
+  })
+}
+
+/** Async iterable over finalised nodes; `checkpoint()` resumes it later. */
+export class TrieIterator<T = unknown> implements AsyncIterable<HypertrieNode<T>> {
+  constructor(
+    private readonly trie: Hypertrie<T>,
+    private readonly inner: NodeIterator,
+  ) {}
+
+  async next(): Promise<HypertrieNode<T> | null> {
+    const n = await this.inner.next()
+    return n ? this.trie.final(n) : null
+  }
+
+  checkpoint(): Buffer {
+    return this.inner.checkpoint()
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<HypertrieNode<T>> {
+    for (let n = await this.next(); n !== null; n = await this.next()) yield n
+  }
+}
+
+export class TrieHistory<T = unknown> implements AsyncIterable<HypertrieNode<T>> {
+  constructor(
+    private readonly trie: Hypertrie<T>,
+    private readonly inner: NodeHistory,
+  ) {}
+
+  async next(): Promise<HypertrieNode<T> | null> {
+    const n = await this.inner.next()
+    return n ? this.trie.final(n) : null
+  }
+
+  destroy(): void {
+    this.inner.destroy()
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<HypertrieNode<T>> {
+    for (let n = await this.next(); n !== null; n = await this.next()) yield n
+  }
+}
+
+export class TrieDiff<T = unknown> implements AsyncIterable<HypertrieDiffEntry<T>> {
+  constructor(
+    private readonly trie: Hypertrie<T>,
+    private readonly inner: NodeDiff,
+  ) {}
+
+  async next(): Promise<HypertrieDiffEntry<T> | null> {
+    const d: RawDiff | null = await this.inner.next()
+    if (d === null) return null
+    return {
+      key: d.key,
+      left: d.left ? this.trie.final(d.left) : null,
+      right: d.right ? this.trie.final(d.right) : null,
+    }
+  }
+
+  checkpoint(): Buffer {
+    return this.inner.checkpoint()
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<HypertrieDiffEntry<T>> {
+    for (let n = await this.next(); n !== null; n = await this.next()) yield n
+  }
+}

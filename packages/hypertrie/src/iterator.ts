@@ -1,0 +1,250 @@
+// Depth-first iteration in digit order from a prefix node (hypertrie@5's lib/iterator.js):
+// terminator first, then digits 0-3; colliding siblings sorted by key; checkpointable.
+import { encode as encodeVarint } from 'varint'
+import { DecodeError } from './errors.js'
+import { type LookupOptions, lookup, lookupLength, lookupTarget } from './get.js'
+import { ProtoReader } from './messages/protobuf.js'
+import type { MaybeNode, NodeSource, ReadOptions } from './node-source.js'
+import type { TrieNode } from './trie-node.js'
+
+const ORDER = [3, 2, 1, 0, 4]
+const REVERSE_ORDER = [4, 0, 1, 2, 3]
+
+/** Extension request budget: after a request, expect this many blocks before asking again. */
+export const ITERATOR_BATCH_SIZE = 2048
+
+export interface IteratorOptions {
+  /** Descend into every level (default) or yield one representative node per child component. */
+  recursive?: boolean
+  reverse?: boolean
+  /** Skip the node exactly at the prefix. */
+  gt?: boolean
+  hidden?: boolean
+  /** Shuffle the digit order at every level. */
+  random?: boolean
+  /** Bitmask that overrides the above: 1 recursive, 2 reverse, 4 gt, 8 hidden. */
+  flags?: number
+  /** Resume from `iterator.checkpoint()`. */
+  checkpoint?: Uint8Array | null
+  wait?: boolean
+  timeout?: number
+  /** false: never ask peers through the lookup extension. */
+  extension?: boolean
+  onseq?: ((seq: number) => void) | null
+}
+
+interface StackEntry {
+  i: number
+  seq: number
+  node: TrieNode | null
+}
+
+/** What an iterator needs from its trie. */
+export interface IteratorHost {
+  src: NodeSource
+  headSeq(opts: ReadOptions): Promise<number>
+  /** Sends an iterator request through the lookup extension; null when there is none. */
+  requestIterator:
+    | ((head: number, prefix: string, flags: number, checkpoint: Buffer | null) => void)
+    | null
+}
+
+export class NodeIterator {
+  readonly prefix: string
+  private readonly host: IteratorHost
+  private readonly recursive: boolean
+  private readonly order: number[]
+  private readonly random: boolean
+  private readonly gt: boolean
+  private readonly hidden: boolean
+  private readonly checkpointBuf: Uint8Array | null
+  private readonly onseq: ((seq: number) => void) | null
+  private readonly readOpts: ReadOptions
+  private stack: StackEntry[] = []
+  private start = 0
+  private end = 0
+  private openPromise: Promise<void> | null = null
+  opened = false
+  private extMissing = 0
+  private extHead = 0
+  private extCheckpoint = false
+  private readonly flags: number
+
+  constructor(host: IteratorHost, prefix: string, opts: IteratorOptions = {}) {
+    let { recursive, reverse, gt, hidden } = opts
+    if (opts.flags) {
+      recursive = (opts.flags & 1) !== 0
+      reverse = (opts.flags & 2) !== 0
+      gt = (opts.flags & 4) !== 0
+      hidden = (opts.flags & 8) !== 0
+    }
+    this.host = host
+    this.prefix = prefix.length && prefix[0] === '/' ? prefix.slice(1) : prefix
+    this.recursive = recursive !== false
+    this.order = reverse ? REVERSE_ORDER : ORDER
+    this.random = !!opts.random
+    this.gt = !!gt
+    this.hidden = !!hidden
+    this.checkpointBuf = opts.checkpoint ?? null
+    this.onseq = opts.onseq ?? null
+    this.flags =
+      (this.recursive ? 1 : 0) | (reverse ? 2 : 0) | (this.gt ? 4 : 0) | (this.hidden ? 8 : 0)
+    this.readOpts = { wait: opts.wait, timeout: opts.timeout, onwait: null }
+    if (opts.extension !== false && host.requestIterator)
+      this.readOpts.onwait = () => this.sendExtension()
+  }
+
+  private sendExtension(): void {
+    if (this.extMissing > 0 || !this.extHead || !this.host.requestIterator) return
+    this.extMissing = ITERATOR_BATCH_SIZE
+    this.host.requestIterator(
+      this.extHead,
+      this.prefix,
+      this.flags,
+      this.extCheckpoint ? this.checkpoint() : null,
+    )
+  }
+
+  private open(): Promise<void> {
+    if (this.openPromise === null) this.openPromise = this.doOpen()
+    return this.openPromise
+  }
+
+  private async doOpen(): Promise<void> {
+    const headSeq = await this.host.headSeq(this.readOpts)
+    if (!this.extHead) this.extHead = headSeq
+    const target = lookupTarget(this.host.src, this.prefix, this.hidden)
+    const lookupOpts: LookupOptions = {
+      prefix: true,
+      wait: this.readOpts.wait,
+      timeout: this.readOpts.timeout,
+      onwait: this.readOpts.onwait,
+      onseq: this.onseq,
+    }
+    const node = await lookup(this.host.src, headSeq, target, lookupOpts)
+    this.start = lookupLength(target, true)
+    this.end = this.recursive ? Number.POSITIVE_INFINITY : this.start + 32
+    if (node !== null && !this.checkpointBuf)
+      this.stack.push({ i: this.start, seq: node.seq, node })
+    this.extCheckpoint = true
+    if (this.checkpointBuf) {
+      const r = new ProtoReader(this.checkpointBuf)
+      const loads: Promise<void>[] = []
+      while (!r.done) {
+        const i = r.varint()
+        const seq = r.varint()
+        if (seq < 1) throw new DecodeError('iterator checkpoint names seq 0')
+        this.push(i, seq, loads)
+      }
+      await Promise.all(loads)
+    }
+    this.opened = true
+  }
+
+  /** Serialises the pending stack as varint(i) varint(seq) pairs, bottom first. */
+  checkpoint(): Buffer {
+    const parts: number[] = []
+    for (const s of this.stack) {
+      encodeVarint(s.i, parts, parts.length)
+      encodeVarint(s.seq, parts, parts.length)
+    }
+    return Buffer.from(parts)
+  }
+
+  private push(i: number, seq: number, loads: Promise<void>[]): void {
+    const entry: StackEntry = { i, seq, node: null }
+    this.stack.push(entry)
+    if (this.onseq) this.onseq(seq)
+    if (this.extMissing > 0) this.extMissing--
+    const r = this.host.src.read(seq, this.readOpts)
+    if (r instanceof Promise) {
+      loads.push(
+        r.then((n: MaybeNode) => {
+          entry.node = n
+        }),
+      )
+    } else {
+      entry.node = r
+    }
+  }
+
+  /** The next node, or null at the end. */
+  async next(): Promise<TrieNode | null> {
+    if (!this.opened) await this.open()
+    const stack = this.stack
+    while (stack.length) {
+      const top = stack.pop()!
+      const node = top.node
+      if (node === null) continue // a pointer at a reset node: nothing lives there
+      const len = Math.min(node.length, this.end)
+      const i = top.i++
+      if (i >= len) return node
+
+      const bucket = node.trie[i]
+      const order = this.random ? randomOrder() : this.order
+      let loads: Promise<void>[] | null = null
+      let needsSort: number[] | null = null
+      for (let k = 0; k < order.length; k++) {
+        let val = order[k]
+        if (val === 4 && this.gt && i === this.start) continue
+        const before = stack.length
+        if (node.digit(i) === val) stack.push(top)
+        if (bucket) {
+          for (; val < bucket.length; val += 5) {
+            const s = bucket[val]
+            if (s) {
+              if (loads === null) loads = []
+              this.push(i + 1, s, loads)
+            }
+          }
+        }
+        if (stack.length - before > 1) {
+          if (needsSort === null) needsSort = []
+          needsSort.push(before, stack.length)
+        }
+      }
+      if (loads?.length) await Promise.all(loads)
+      if (needsSort !== null) {
+        while (needsSort.length) {
+          const to = needsSort.pop()!
+          const from = needsSort.pop()!
+          sortByKeyDescending(stack, from, to)
+        }
+      }
+    }
+    return null
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<TrieNode> {
+    while (true) {
+      const n = await this.next()
+      if (n === null) return
+      yield n
+    }
+  }
+}
+
+// Only runs on the few colliding siblings of one digit, so insertion sort; the stack pops from
+// the end, so descending order here yields ascending keys.
+function sortByKeyDescending(list: StackEntry[], from: number, to: number): void {
+  for (let i = from + 1; i < to; i++) {
+    for (let j = i; j > from; j--) {
+      const a = list[j]
+      const b = list[j - 1]
+      if ((a.node?.key ?? '') <= (b.node?.key ?? '')) break
+      list[j] = b
+      list[j - 1] = a
+    }
+  }
+}
+
+function randomOrder(): number[] {
+  const order = [0, 1, 2, 3, 4]
+  for (let i = 0; i < order.length - 1; i++) {
+    const n = i + Math.floor(Math.random() * (order.length - i))
+    const tmp = order[i]
+    order[i] = order[n]
+    order[n] = tmp
+  }
+  return order
+}

@@ -1,0 +1,72 @@
+// The `Node` protobuf of hypertrie@5 (schema.proto): one per block from block 1 on.
+import { DecodeError } from '../errors.js'
+import {
+  ProtoReader,
+  ProtoWriter,
+  WIRE_BYTES,
+  WIRE_VARINT,
+  bytesFieldLength,
+  uintFieldLength,
+} from './protobuf.js'
+
+export interface NodeMessage {
+  key: string
+  valueBuffer: Buffer | null
+  trieBuffer: Buffer | null
+  seq: number
+  flags: number
+}
+
+/** hypertrie@5 always writes trieBuffer, seq and flags (even 0) and omits a null value. */
+export function encodeNodeMessage(m: NodeMessage): Buffer {
+  const key = Buffer.from(m.key, 'utf-8')
+  let size = bytesFieldLength(1, key.length)
+  if (m.valueBuffer !== null) size += bytesFieldLength(2, m.valueBuffer.length)
+  if (m.trieBuffer !== null) size += bytesFieldLength(3, m.trieBuffer.length)
+  size += uintFieldLength(4, m.seq) + uintFieldLength(5, m.flags)
+  const w = new ProtoWriter(size)
+  w.string(1, key)
+  if (m.valueBuffer !== null) w.bytes(2, m.valueBuffer)
+  if (m.trieBuffer !== null) w.bytes(3, m.trieBuffer)
+  w.uint(4, m.seq)
+  w.uint(5, m.flags)
+  return w.finish()
+}
+
+export function decodeNodeMessage(buf: Uint8Array): NodeMessage {
+  const r = new ProtoReader(buf)
+  let key: string | null = null
+  let valueBuffer: Buffer | null = null
+  let trieBuffer: Buffer | null = null
+  let seq = 0
+  let flags = 0
+  while (!r.done) {
+    const [field, wire] = r.tag()
+    switch (field) {
+      case 1:
+        r.expectWire(wire, WIRE_BYTES, 'key')
+        key = r.string()
+        break
+      case 2:
+        r.expectWire(wire, WIRE_BYTES, 'valueBuffer')
+        valueBuffer = r.bytes()
+        break
+      case 3:
+        r.expectWire(wire, WIRE_BYTES, 'trieBuffer')
+        trieBuffer = r.bytes()
+        break
+      case 4:
+        r.expectWire(wire, WIRE_VARINT, 'seq')
+        seq = r.varint()
+        break
+      case 5:
+        r.expectWire(wire, WIRE_VARINT, 'flags')
+        flags = r.varint()
+        break
+      default:
+        r.skip(wire)
+    }
+  }
+  if (key === null) throw new DecodeError('Node message is missing its required key')
+  return { key, valueBuffer, trieBuffer, seq, flags }
+}

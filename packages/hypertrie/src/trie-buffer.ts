@@ -1,0 +1,82 @@
+// The bucket table of a node (`trieBuffer`): varint(length), then (position, slot bitfield, seqs)
+// triples for each non-empty bucket, as hypertrie@5's lib/trie.js writes them.
+import { DecodeError } from './errors.js'
+import { ProtoReader, varintLength } from './messages/protobuf.js'
+
+/** table[i] is the bucket at path position i; bucket[slot] is a seq, 0/undefined when empty. */
+export type Bucket = number[]
+export type BucketTable = (Bucket | undefined)[]
+
+// A bucket has at most 5 slots per colliding key sharing one digit; the original builds the
+// bitfield with 32-bit ORs, so more than 31 slots never decode the same way. Refuse them.
+const MAX_SLOTS = 31
+
+export function encodeTrieBuffer(table: BucketTable): Buffer {
+  let size = varintLength(table.length)
+  for (let i = 0; i < table.length; i++) {
+    const bucket = table[i]
+    if (!bucket) continue
+    let bits = 0
+    size += varintLength(i)
+    for (let j = 0; j < bucket.length; j++) {
+      const seq = bucket[j]
+      if (seq) {
+        bits += 2 ** j
+        size += varintLength(seq)
+      }
+    }
+    size += varintLength(bits)
+  }
+  const buf = Buffer.allocUnsafe(size)
+  let offset = writeVarint(buf, 0, table.length)
+  for (let i = 0; i < table.length; i++) {
+    const bucket = table[i]
+    if (!bucket) continue
+    let bits = 0
+    for (let j = 0; j < bucket.length; j++) if (bucket[j]) bits += 2 ** j
+    offset = writeVarint(buf, offset, i)
+    offset = writeVarint(buf, offset, bits)
+    for (let j = 0; j < bucket.length; j++) {
+      const seq = bucket[j]
+      if (seq) offset = writeVarint(buf, offset, seq)
+    }
+  }
+  return buf
+}
+
+function writeVarint(buf: Buffer, offset: number, n: number): number {
+  while (n >= 128) {
+    buf[offset++] = (n & 127) | 128
+    n = Math.floor(n / 128)
+  }
+  buf[offset++] = n
+  return offset
+}
+
+/**
+ * Decodes a bucket table. `maxLength` bounds the table to the node's own path length, so a
+ * hostile length cannot make us allocate a huge array.
+ */
+export function decodeTrieBuffer(buf: Uint8Array, maxLength: number): BucketTable {
+  const r = new ProtoReader(buf)
+  const len = r.varint()
+  if (len > maxLength)
+    throw new DecodeError(`bucket table length ${len} exceeds path length ${maxLength}`)
+  const table: BucketTable = new Array(len)
+  while (!r.done) {
+    const i = r.varint()
+    if (i >= len) throw new DecodeError(`bucket at position ${i} past table length ${len}`)
+    let bits = r.varint()
+    if (bits >= 2 ** MAX_SLOTS) throw new DecodeError(`bucket at position ${i} has too many slots`)
+    const bucket: Bucket = new Array(32 - Math.clz32(bits))
+    let pos = 0
+    while (bits) {
+      if (bits & 1) bucket[pos] = r.varint()
+      else bucket[pos] = 0
+      bits >>>= 1
+      pos++
+    }
+    table[i] = bucket
+  }
+  return table
+}
