@@ -19,3 +19,20 @@ export { PeerInfo } from './peer-info.js'
 export type { PeerInfoOwner } from './peer-info.js'
 export { PeerQueue, PEER_QUEUE_DEFAULTS } from './peer-queue.js'
 export type { PeerQueueOptions } from './peer-queue.js'
+export { Hyperswarm, HYPERSWARM_DEFAULTS } from './swarm.js'
+export type {
+  BootstrapEntry,
+  DHTFactory,
+  HyperswarmOptions,
+  JoinOptions,
+  TopicStatus,
+  UdpTransport,
+} from './swarm.js'
+export type {
+  DiscoveryAnnounceOptions,
+  DiscoveryDHT,
+  DiscoveryLookupOptions,
+  DiscoveryReply,
+  DiscoveryReplyNode,
+  HolepunchTarget,
+} from './discovery-dht.js'
