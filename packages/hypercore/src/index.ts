@@ -1,2 +1,30 @@
-// Public API of @hyperstack/hypercore. Nothing has landed here yet, so it exports nothing.
-export {}
+// Public API of @hyperstack/hypercore: re-exports only.
+export { Hypercore, Download, HYPERCORE_DEFAULTS, MAX_BLOCK_SIZE } from './hypercore.js'
+export type {
+  HypercoreOptions,
+  GetOptions,
+  UpdateOptions,
+  AppendOptions,
+  DownloadRange,
+  DownloadHandle,
+  CoreReplicator,
+} from './hypercore.js'
+export * from './errors.js'
+export {
+  leafHash,
+  parentHash,
+  treeHash,
+  signable,
+  keyPair,
+  sign,
+  verify,
+  verifySignable,
+  discoveryKey,
+} from './crypto.js'
+export type { TreeNode, KeyPair } from './crypto.js'
+export { MerkleTree } from './merkle-tree.js'
+export { Bitfield } from './bitfield.js'
+export { CoreStorage, fileHeader } from './storage.js'
+export type { StorageOption, RandomAccessStorage } from './storage.js'
+export type { Proof } from './put.js'
+export type { ValueEncoding, Codec } from './codecs.js'

@@ -1,0 +1,887 @@
+// The public Hypercore class: a signed append-only log on hypercore@9's storage layout.
+import { EventEmitter } from 'node:events'
+import * as flat from 'flat-tree'
+import { Bitfield } from './bitfield.js'
+import { type Codec, type ValueEncoding, encodeBlock, toCodec } from './codecs.js'
+import {
+  type KeyPair,
+  type TreeNode,
+  discoveryKey,
+  keyPair,
+  leafHash,
+  sign,
+  signable,
+} from './crypto.js'
+import {
+  BlockNotAvailableError,
+  BlockTooLargeError,
+  CancelledError,
+  ClosedError,
+  CorruptStorageError,
+  InvalidArgumentError,
+  KeyMismatchError,
+  NoCoreError,
+  NotWritableError,
+  OutOfBoundsError,
+} from './errors.js'
+import { MerkleTree } from './merkle-tree.js'
+import { type Proof, type VerifiedPut, verifyProof } from './put.js'
+import {
+  CoreStorage,
+  type CoreStorage as CoreStorageType,
+  type StorageOption,
+  toFileFactory,
+} from './storage.js'
+import { type ProofPlan, type TreeBits, blocks, proof as planProof, setNode } from './tree-index.js'
+import { Waiters } from './waiters.js'
+
+export const MAX_BLOCK_SIZE = 8388608
+
+export interface HypercoreOptions {
+  /** Secret key (64 bytes) making the core writable. */
+  secretKey?: Uint8Array | string | null
+  /** Alternative to `key` + `secretKey`. */
+  keyPair?: { publicKey: Uint8Array; secretKey: Uint8Array } | null
+  /** Download only what `get`/`download` asks for (default false: download everything). */
+  sparse?: boolean
+  valueEncoding?: ValueEncoding
+  /** Fail with ERR_NO_CORE when storage holds no core and no key was given (default true). */
+  createIfMissing?: boolean
+  /** Ignore what is stored and start a new core (default false). */
+  overwrite?: boolean
+  /** Write `secret_key` (default true). */
+  storeSecretKey?: boolean
+  /** Signed (live) core; false makes a static core (default true). */
+  live?: boolean
+  /** fsync after every append (default false; `flush()` syncs on demand). */
+  durable?: boolean
+  /** Replication toggles (default true; `downloading` defaults to !writable as the original). */
+  downloading?: boolean
+  uploading?: boolean
+  /** Maximum outstanding requests per peer (default 16). */
+  maxRequests?: number
+  /** Default for update/get `ifAvailable`. */
+  ifAvailable?: boolean
+  /** With `sparse`, keep asking peers for new lengths. */
+  eagerUpdate?: boolean
+}
+
+export const HYPERCORE_DEFAULTS = {
+  sparse: false,
+  createIfMissing: true,
+  overwrite: false,
+  storeSecretKey: true,
+  live: true,
+  durable: false,
+  uploading: true,
+  maxRequests: 16,
+  ifAvailable: false,
+} as const
+
+export interface GetOptions {
+  /** Wait for the block from peers when missing (default true). */
+  wait?: boolean
+  /** Milliseconds to wait (0 = forever). */
+  timeout?: number
+  valueEncoding?: ValueEncoding
+  /** Fail when no connected peer has it (instead of waiting for one). */
+  ifAvailable?: boolean
+}
+
+export interface UpdateOptions {
+  ifAvailable?: boolean
+  minLength?: number
+  timeout?: number
+}
+
+export interface AppendOptions {
+  /** fsync before resolving (group commit with other pending appends). */
+  durable?: boolean
+}
+
+export interface DownloadRange {
+  start?: number
+  /** Exclusive; -1 or undefined = forever (live). */
+  end?: number
+  linear?: boolean
+  blocks?: number[]
+}
+
+/** A download selection the replicator serves until every wanted block is stored. */
+export class Download {
+  readonly start: number
+  end: number
+  readonly linear: boolean
+  readonly blocks: number[] | null
+  readonly done: Promise<void>
+  resolve!: () => void
+  reject!: (err: Error) => void
+
+  constructor(range: DownloadRange) {
+    this.blocks = range.blocks ? range.blocks.slice() : null
+    let start = range.start ?? 0
+    let end = range.end ?? -1
+    if (this.blocks && range.start === undefined) {
+      start = this.blocks.length ? Math.min(...this.blocks) : 0
+      end = this.blocks.length ? Math.max(...this.blocks) + 1 : 0
+    }
+    this.start = start
+    this.end = end
+    this.linear = !!range.linear
+    this.done = new Promise<void>((resolve, reject) => {
+      this.resolve = resolve
+      this.reject = reject
+    })
+    this.done.catch(() => {})
+  }
+
+  /** True when every wanted block in the range is stored locally. */
+  isComplete(bitfield: Bitfield, length: number): boolean {
+    if (this.blocks) return this.blocks.every((b) => bitfield.get(b))
+    if (this.end === -1) return false
+    const end = this.end
+    if (end > length) return false
+    return bitfield.indexOf(false, this.start, end) === -1
+  }
+}
+
+/** What `download()` returns: a promise of completion that also names and cancels the selection. */
+export type DownloadHandle = Promise<void> & {
+  readonly selection: Download
+  readonly start: number
+  readonly end: number
+  cancel(): void
+}
+
+/** What the replicator needs from the core, and what the core tells it. */
+export interface CoreReplicator {
+  /** New local blocks [start, start + length): tell peers (Have). */
+  announce(start: number, length: number, from?: unknown): void
+  /** Blocks removed locally: tell peers (Unhave). */
+  unannounce(start: number, length: number): void
+  /** Something new is wanted (get/download/update): schedule requests. */
+  update(): void
+  close(): void
+}
+
+interface PendingAppend {
+  blocks: Buffer[]
+  durable: boolean
+  resolve: (seq: number) => void
+  reject: (err: Error) => void
+}
+
+type HypercoreEvents = {
+  ready: []
+  append: []
+  download: [index: number, data: Buffer, from: unknown]
+  upload: [index: number, data: Buffer, from: unknown]
+  'peer-add': [peer: unknown]
+  'peer-remove': [peer: unknown]
+  'peer-open': [peer: unknown]
+  sync: []
+  clear: [start: number, end: number]
+  close: []
+  error: [err: Error]
+}
+
+/** The nodes an append creates that fall outside its contiguous slot range. */
+const NODE_CACHE_LIMIT = 65536
+
+export class Hypercore extends EventEmitter<HypercoreEvents> {
+  key: Buffer | null
+  discoveryKey: Buffer | null
+  secretKey: Buffer | null = null
+  length = 0
+  byteLength = 0
+  writable = false
+  readonly readable = true
+  opened = false
+  closed = false
+  live: boolean
+  readonly sparse: boolean
+  downloading: boolean
+  uploading: boolean
+  readonly maxRequests: number
+  /** Set by the replicator: connected peers. */
+  peers: unknown[] = []
+  /** Download selections the replicator serves. */
+  readonly selections: Download[] = []
+  /** Waiters for blocks, lengths and byte offsets. */
+  readonly waiters = new Waiters()
+  replicator: CoreReplicator | null = null
+
+  bitfield: Bitfield | null = null
+  storage: CoreStorageType
+  private readonly codec: Codec
+  private readonly opts: HypercoreOptions
+  private openPromise: Promise<void> | null = null
+  private closePromise: Promise<void> | null = null
+  private merkle: MerkleTree | null = null
+  private appendQueue: PendingAppend[] = []
+  private appending: Promise<void> | null = null
+  private readonly nodeCache = new Map<number, TreeNode>()
+  private readonly durable: boolean
+  private readonly alwaysIfAvailable: boolean
+  private writeChain: Promise<void> = Promise.resolve()
+
+  constructor(
+    storage: StorageOption,
+    key?: Uint8Array | string | null | HypercoreOptions,
+    opts?: HypercoreOptions,
+  ) {
+    super()
+    if (typeof storage !== 'string' && typeof storage !== 'function') {
+      throw new InvalidArgumentError('Storage should be a folder path or a function')
+    }
+    if (key && typeof key === 'object' && !(key instanceof Uint8Array)) {
+      opts = key
+      key = null
+    }
+    const o: HypercoreOptions = opts ?? {}
+    this.opts = o
+    let k: Buffer | null = null
+    if (typeof key === 'string') k = Buffer.from(key, 'hex')
+    else if (key instanceof Uint8Array) k = Buffer.from(key)
+    if (!k && o.keyPair) k = Buffer.from(o.keyPair.publicKey)
+    if (k && k.length !== 32)
+      throw new InvalidArgumentError(`Expected a 32-byte key, got ${k.length} bytes`)
+    let sk: Buffer | null = null
+    const secret = o.secretKey ?? o.keyPair?.secretKey ?? null
+    if (typeof secret === 'string') sk = Buffer.from(secret, 'hex')
+    else if (secret) sk = Buffer.from(secret)
+    this.key = k
+    this.secretKey = sk
+    this.discoveryKey = k ? discoveryKey(k) : null
+    this.live = o.live !== false
+    this.sparse = o.sparse ?? HYPERCORE_DEFAULTS.sparse
+    this.downloading = o.downloading !== false
+    this.uploading = o.uploading ?? HYPERCORE_DEFAULTS.uploading
+    this.maxRequests = o.maxRequests ?? HYPERCORE_DEFAULTS.maxRequests
+    this.durable = o.durable ?? HYPERCORE_DEFAULTS.durable
+    this.alwaysIfAvailable = o.ifAvailable ?? HYPERCORE_DEFAULTS.ifAvailable
+    this.codec = toCodec(o.valueEncoding)
+    this.storage = new CoreStorage(toFileFactory(storage))
+    if (!this.sparse) this.download({ start: 0, end: -1 })
+    // Open right away, as the original does; errors surface through ready() and every operation.
+    this.ready().catch((err: Error) => {
+      if (this.listenerCount('error') > 0) this.emit('error', err)
+    })
+  }
+
+  /** Opens storage (idempotent). */
+  ready(): Promise<void> {
+    if (!this.openPromise) this.openPromise = this.open()
+    return this.openPromise
+  }
+
+  private async open(): Promise<void> {
+    const o = this.opts
+    let overwrite = o.overwrite ?? HYPERCORE_DEFAULTS.overwrite
+    const createIfMissing = o.createIfMissing ?? HYPERCORE_DEFAULTS.createIfMissing
+    let storeSecretKey = o.storeSecretKey ?? HYPERCORE_DEFAULTS.storeSecretKey
+    let generatedKey = false
+
+    const storedKey = await this.storage.readKey()
+    if (storedKey && !overwrite && !this.key) this.key = storedKey
+    if (!this.key && this.live) {
+      const kp = keyPair()
+      this.key = kp.publicKey
+      this.secretKey = kp.secretKey
+      generatedKey = true
+    }
+    const state = await this.storage.open()
+    if (!state.key && state.bitfieldPages.length) overwrite = true
+    if (overwrite) {
+      state.bitfieldPages = []
+      state.key = null
+      state.secretKey = null
+    }
+    const bitfield = new Bitfield(state.bitfieldPageSize, state.bitfieldPages)
+    this.bitfield = bitfield
+    if (state.key && this.key && !state.key.equals(this.key)) {
+      await this.storage.close()
+      throw new KeyMismatchError('Another hypercore is stored here')
+    }
+    if (state.key) this.key = state.key
+    if (state.secretKey) this.secretKey = state.secretKey
+    if ((generatedKey || !this.key) && !createIfMissing) {
+      await this.storage.close()
+      throw new NoCoreError('No hypercore is stored here')
+    }
+    if (!this.key && this.live) {
+      const kp = keyPair()
+      this.key = kp.publicKey
+      this.secretKey = kp.secretKey
+    }
+    this.writable = !!this.secretKey || this.key === null
+    if (this.opts.downloading === undefined) this.downloading = !this.writable
+    this.discoveryKey = this.key ? discoveryKey(this.key) : null
+    if (storeSecretKey && !this.secretKey) storeSecretKey = false
+
+    let length = blocks(bitfield)
+    if (length > 0) {
+      const sig = await this.storage.getSignature(length - 1)
+      if (!sig && this.writable && this.secretKey) {
+        // A crash between the bitfield pages of one append can leave the tree bits proving a
+        // length in the middle of a batch. Sign it again: Ed25519 is deterministic, so this is the
+        // signature the writer would have stored.
+        length = await this.recoverSignature(length)
+      } else {
+        this.live = !!sig
+      }
+    }
+
+    const writes: Promise<void>[] = []
+    if (generatedKey || !state.key || !state.key.equals(this.key as Buffer)) {
+      if (this.key) writes.push(this.storage.writeKey(this.key))
+    }
+    if (
+      storeSecretKey &&
+      this.secretKey &&
+      (generatedKey || !state.secretKey || !state.secretKey.equals(this.secretKey))
+    ) {
+      writes.push(this.storage.writeSecretKey(this.secretKey))
+    }
+    if (overwrite) writes.push(this.storage.clearBitfield())
+    await Promise.all(writes)
+
+    let roots: TreeNode[]
+    try {
+      roots = await this.storage.getNodes(flat.fullRoots(2 * length))
+    } catch {
+      // The original retries once with one block less.
+      length = Math.max(0, length - 1)
+      roots = await this.storage.getNodes(flat.fullRoots(2 * length))
+    }
+    this.length = length
+    this.byteLength = roots.reduce((n, r) => n + r.size, 0)
+    if (this.writable) this.merkle = new MerkleTree(roots)
+    for (const r of roots) this.cacheNode(r)
+    this.opened = true
+    this.emit('ready')
+  }
+
+  private async recoverSignature(length: number): Promise<number> {
+    const roots = await this.storage.getNodes(flat.fullRoots(2 * length)).catch(() => null)
+    if (!roots || !this.secretKey) return length
+    const sig = sign(signable(roots, length), this.secretKey)
+    await this.storage.putSignatures(length - 1, sig)
+    return length
+  }
+
+  // --- append ---
+
+  /** Appends one block or a list of blocks; resolves with the index of the first one. */
+  append(value: unknown, opts: AppendOptions = {}): Promise<number> {
+    const list = Array.isArray(value) ? value : [value]
+    let blocksOut: Buffer[]
+    try {
+      blocksOut = new Array(list.length)
+      for (let i = 0; i < list.length; i++) {
+        const b = encodeBlock(this.codec, list[i])
+        if (b.length > MAX_BLOCK_SIZE)
+          throw new BlockTooLargeError('Individual blocks has be less than 8MB')
+        blocksOut[i] = b
+      }
+    } catch (err) {
+      return Promise.reject(err)
+    }
+    if (this.closed || this.closePromise)
+      return Promise.reject(new ClosedError('Hypercore is closed'))
+    return new Promise<number>((resolve, reject) => {
+      this.appendQueue.push({
+        blocks: blocksOut,
+        durable: !!opts.durable || this.durable,
+        resolve,
+        reject,
+      })
+      if (!this.appending) this.appending = this.drainAppends()
+    })
+  }
+
+  /** Makes every append so far durable (one fsync for all of them). */
+  async flush(): Promise<void> {
+    await this.ready()
+    while (this.appending) await this.appending
+    await this.writeChain
+    await this.storage.sync()
+  }
+
+  private async drainAppends(): Promise<void> {
+    // The first call runs alone and the ones made meanwhile are merged into one batch with one
+    // signature, as hypercore@9's atomic-batcher does; so signatures files match the original's.
+    try {
+      await this.ready()
+    } catch (err) {
+      const failed = this.appendQueue.splice(0)
+      for (const p of failed) p.reject(err as Error)
+      this.appending = null
+      return
+    }
+    while (this.appendQueue.length) {
+      const batch = this.appendQueue.splice(0)
+      try {
+        const seq = await this.appendBatch(batch)
+        let s = seq
+        for (const p of batch) {
+          p.resolve(s)
+          s += p.blocks.length
+        }
+      } catch (err) {
+        for (const p of batch) p.reject(err as Error)
+      }
+    }
+    this.appending = null
+  }
+
+  private async appendBatch(batch: PendingAppend[]): Promise<number> {
+    if (this.closed) throw new ClosedError('Hypercore is closed')
+    if (!this.writable || (!this.secretKey && this.live)) {
+      throw new NotWritableError('This feed is not writable. Did you create it?')
+    }
+    if (!this.merkle)
+      this.merkle = new MerkleTree(await this.storage.getNodes(flat.fullRoots(2 * this.length)))
+    const merkle = this.merkle
+    const start = this.length
+    let count = 0
+    for (const p of batch) count += p.blocks.length
+    if (count === 0) return start
+
+    const nodeOffset = 2 * start
+    const slots: (TreeNode | null)[] = new Array(2 * count - 1).fill(null)
+    const outside: TreeNode[] = []
+    const created: TreeNode[] = []
+    const datas: Buffer[] = []
+    let bytes = 0
+    for (const p of batch) {
+      for (const b of p.blocks) {
+        created.length = 0
+        merkle.next(b, created)
+        for (const node of created) {
+          const rel = node.index - nodeOffset
+          if (rel >= 0 && rel < slots.length) slots[rel] = node
+          else outside.push(node)
+          this.cacheNode(node)
+        }
+        datas.push(b)
+        bytes += b.length
+      }
+    }
+    const newLength = start + count
+    const writes: Promise<void>[] = [this.storage.putNodeRange(nodeOffset, slots)]
+    for (const node of outside) writes.push(this.storage.putNode(node))
+    if (this.live && this.secretKey) {
+      const sig = sign(signable(merkle.roots, newLength), this.secretKey)
+      writes.push(this.storage.putSignatures(newLength - 1, sig))
+    }
+    writes.push(
+      this.storage.writeData(
+        this.byteLength,
+        datas.length === 1 ? datas[0] : Buffer.concat(datas, bytes),
+      ),
+    )
+    try {
+      await Promise.all(writes)
+    } catch (err) {
+      // The merkle state ran ahead of storage; reload it from what is stored before the next append.
+      this.merkle = null
+      throw err
+    }
+
+    const bitfield = this.bitfield as Bitfield
+    this.byteLength += bytes
+    for (let i = start; i < newLength; i++) {
+      bitfield.set(i, true)
+      setNode(this.treeBits, 2 * i)
+    }
+    this.length = newLength
+    this.emit('append')
+    this.replicator?.announce(start, count)
+    this.waiters.onAppend(this)
+    await this.syncBitfield()
+    if (batch.some((p) => p.durable)) await this.storage.sync()
+    return start
+  }
+
+  /** Writes the changed bitfield pages (after the data, tree and signatures they describe). */
+  async syncBitfield(): Promise<void> {
+    const bitfield = this.bitfield as Bitfield
+    if (!bitfield.hasUpdates()) return
+    const pages = bitfield.takeUpdates()
+    const run = this.writeChain.then(() =>
+      Promise.all(
+        pages.map((p) =>
+          this.storage.putBitfieldPage(p.index, bitfield.pageSize, Buffer.from(p.buffer)),
+        ),
+      ),
+    )
+    this.writeChain = run.then(
+      () => {},
+      () => {},
+    )
+    await run
+  }
+
+  get treeBits(): TreeBits {
+    return this.bitfield as Bitfield
+  }
+
+  // --- reading ---
+
+  private cacheNode(node: TreeNode): void {
+    if (this.nodeCache.size >= NODE_CACHE_LIMIT) this.nodeCache.clear()
+    this.nodeCache.set(node.index, node)
+  }
+
+  /** A stored tree node (throws ERR_CORRUPT_STORAGE when absent). */
+  async getNode(index: number): Promise<TreeNode> {
+    const cached = this.nodeCache.get(index)
+    if (cached) return cached
+    const node = await this.storage.getNode(index)
+    this.cacheNode(node)
+    return node
+  }
+
+  /** Byte offset and size of block `index` in the data file. */
+  async dataOffset(index: number): Promise<{ offset: number; size: number }> {
+    const roots = flat.fullRoots(2 * index)
+    let offset = 0
+    for (const r of roots) offset += (await this.getNode(r)).size
+    const leaf = await this.getNode(2 * index)
+    return { offset, size: leaf.size }
+  }
+
+  /** The raw bytes of a stored block (no waiting). */
+  async getBuffer(index: number): Promise<Buffer> {
+    const { offset, size } = await this.dataOffset(index)
+    return this.storage.readData(offset, size)
+  }
+
+  /** Block `index`, decoded; waits for peers when missing unless `wait: false`. */
+  async get(index: number, opts: GetOptions = {}): Promise<unknown> {
+    if (!Number.isSafeInteger(index) || index < 0)
+      throw new InvalidArgumentError(`Invalid block index ${index}`)
+    await this.ready()
+    if (this.closed) throw new ClosedError('Hypercore is closed')
+    const codec = opts.valueEncoding ? toCodec(opts.valueEncoding) : this.codec
+    const bitfield = this.bitfield as Bitfield
+    if (!bitfield.get(index)) {
+      if (opts.wait === false)
+        throw new BlockNotAvailableError(`Block ${index} is not available locally`)
+      const ifAvailable = opts.ifAvailable ?? this.alwaysIfAvailable
+      await this.waiters.waitForBlock(this, index, opts.timeout ?? 0, ifAvailable)
+    }
+    const data = await this.getBuffer(index)
+    return codec.decode(data)
+  }
+
+  /** True when block `index` is stored locally; with `end`, when all of [start, end) are. */
+  has(start: number, end?: number): boolean {
+    const bitfield = this.bitfield
+    if (!bitfield) return false
+    if (end === undefined) return bitfield.get(start)
+    return bitfield.total(start, end) === end - start
+  }
+
+  /** Number of blocks stored locally in [start, end). */
+  downloaded(start = 0, end = this.length): number {
+    const bitfield = this.bitfield
+    return bitfield ? bitfield.total(start, end) : 0
+  }
+
+  /** The last block. */
+  async head(opts: GetOptions = {}): Promise<unknown> {
+    await this.ready()
+    if (this.length === 0) {
+      if (opts.wait === false) throw new BlockNotAvailableError('The core is empty')
+      await this.update({ ifAvailable: opts.ifAvailable, timeout: opts.timeout })
+    }
+    return this.get(this.length - 1, opts)
+  }
+
+  /** The block holding byte `bytes` of the log, and the offset inside it. */
+  async seek(
+    bytes: number,
+    opts: { wait?: boolean; timeout?: number } = {},
+  ): Promise<[number, number]> {
+    await this.ready()
+    if (bytes === this.byteLength) return [this.length, 0]
+    if (bytes === 0 && this.length > 0) return [0, 0]
+    for (;;) {
+      if (bytes < this.byteLength) {
+        let rest = bytes
+        for (const r of flat.fullRoots(2 * this.length)) {
+          const root = await this.getNode(r)
+          if (root.size > rest) return this.descend(root, rest)
+          rest -= root.size
+        }
+      }
+      if (opts.wait === false)
+        throw new OutOfBoundsError(`Byte offset ${bytes} is past the end (${this.byteLength})`)
+      await this.update({ timeout: opts.timeout })
+    }
+  }
+
+  private async descend(node: TreeNode, bytes: number): Promise<[number, number]> {
+    let n = node
+    let rest = bytes
+    while (n.index & 1) {
+      const leftIndex = flat.leftChild(n.index)
+      if (!this.treeBits.getTree(leftIndex)) {
+        // Not known locally: fetch a block under it and retry (sparse replica).
+        await this.get(flat.leftSpan(n.index) / 2)
+      }
+      const left = await this.getNode(leftIndex)
+      if (left.size > rest) n = left
+      else {
+        rest -= left.size
+        const rightIndex = flat.rightChild(n.index)
+        if (!this.treeBits.getTree(rightIndex)) await this.get(flat.leftSpan(rightIndex) / 2)
+        n = await this.getNode(rightIndex)
+      }
+    }
+    return [n.index / 2, rest]
+  }
+
+  /** Resolves when `length >= minLength` (default length + 1). */
+  async update(opts: UpdateOptions | number = {}): Promise<void> {
+    const o: UpdateOptions = typeof opts === 'number' ? { minLength: opts } : opts
+    await this.ready()
+    const minLength = o.minLength ?? this.length + 1
+    if (this.length >= minLength) return
+    const ifAvailable = o.ifAvailable ?? this.alwaysIfAvailable
+    await this.waiters.waitForLength(this, minLength, o.timeout ?? 0, ifAvailable)
+  }
+
+  // --- downloads ---
+
+  /** Downloads a range (or the blocks listed); the result is awaitable and cancellable. */
+  download(range: DownloadRange | number = {}): DownloadHandle {
+    const r = typeof range === 'number' ? { start: range, end: range + 1 } : range
+    const sel = new Download(r)
+    const handle = Object.assign(
+      sel.done.then(() => {}),
+      {
+        selection: sel,
+        start: sel.start,
+        end: sel.end,
+        cancel: () => this.undownload(sel),
+      },
+    )
+    if (this.closed) {
+      sel.reject(new ClosedError('Hypercore is closed'))
+      return handle
+    }
+    this.selections.push(sel)
+    this.ready().then(
+      () => {
+        if (sel.isComplete(this.bitfield as Bitfield, this.length)) this.finishSelection(sel)
+        else this.replicator?.update()
+      },
+      (err: Error) => sel.reject(err),
+    )
+    return handle
+  }
+
+  /** Cancels a download selection (its promise rejects with ERR_CANCELLED). */
+  undownload(range: Download | DownloadHandle | DownloadRange): void {
+    const target = 'selection' in range ? range.selection : range
+    let i = this.selections.indexOf(target as Download)
+    if (i === -1) {
+      i = this.selections.findIndex(
+        (s) =>
+          s.start === (target.start ?? 0) &&
+          s.end === (target.end ?? -1) &&
+          s.linear === !!target.linear,
+      )
+    }
+    if (i === -1) return
+    const [sel] = this.selections.splice(i, 1)
+    sel.reject(new CancelledError('Download was cancelled'))
+  }
+
+  finishSelection(sel: Download): void {
+    const i = this.selections.indexOf(sel)
+    if (i > -1) this.selections.splice(i, 1)
+    sel.resolve()
+  }
+
+  /** Re-checks selections after new local blocks. */
+  checkSelections(): void {
+    const bitfield = this.bitfield as Bitfield
+    for (const sel of this.selections.slice()) {
+      if (sel.isComplete(bitfield, this.length)) this.finishSelection(sel)
+    }
+  }
+
+  // --- clear / audit ---
+
+  /** Removes blocks [start, end) from local storage (tree and signatures stay). */
+  async clear(start: number, end = start + 1): Promise<void> {
+    await this.ready()
+    const bitfield = this.bitfield as Bitfield
+    let modified = false
+    let first = -1
+    let last = -1
+    for (let i = start; i < end; i++) {
+      if (bitfield.get(i)) {
+        if (first === -1) first = i
+        last = i
+      }
+      if (bitfield.set(i, false)) modified = true
+    }
+    if (!modified) return
+    this.replicator?.unannounce(start, end - start)
+    const from = await this.dataOffset(first).catch(() => null)
+    const to =
+      last + 1 === this.length
+        ? { offset: this.byteLength, size: 0 }
+        : await this.dataOffset(last + 1).catch(() => null)
+    if (from && to) await this.storage.deleteData(from.offset, to.offset - from.offset)
+    this.emit('clear', start, end)
+    await this.syncBitfield()
+  }
+
+  /** Re-hashes every stored block; clears the data bit of any that does not match its leaf. */
+  async audit(): Promise<{ valid: number; invalid: number }> {
+    await this.ready()
+    const bitfield = this.bitfield as Bitfield
+    const report = { valid: 0, invalid: 0 }
+    for (let i = 0; i < this.length; i++) {
+      if (!bitfield.get(i)) continue
+      let ok = false
+      try {
+        const leaf = await this.storage.getNode(2 * i)
+        const data = await this.storage.readData(await this.offsetOf(i), leaf.size)
+        ok = leafHash(data).equals(leaf.hash)
+      } catch {
+        ok = false
+      }
+      if (ok) report.valid++
+      else report.invalid++
+      bitfield.set(i, ok)
+    }
+    await this.syncBitfield()
+    return report
+  }
+
+  private async offsetOf(index: number): Promise<number> {
+    return (await this.dataOffset(index)).offset
+  }
+
+  // --- signatures and proofs (used by replication) ---
+
+  /** The signature covering block `index` (the first stored at a slot ≥ index). */
+  async signature(index = this.length - 1): Promise<{ index: number; signature: Buffer }> {
+    await this.ready()
+    if (index < 0 || index >= this.length)
+      throw new OutOfBoundsError('No signature available for this index')
+    for (let i = index; i < this.length; i++) {
+      const sig = await this.storage.getSignature(i)
+      if (sig) return { index: i, signature: sig }
+    }
+    throw new CorruptStorageError(`No signature stored at or after ${index}`)
+  }
+
+  /** Plans and loads a proof for block `index` for a peer (digest and what it is known to have). */
+  async proof(
+    index: number,
+    digestValue: number,
+    hash: boolean,
+    remote: TreeBits,
+  ): Promise<Proof | null> {
+    const plan: ProofPlan | null = planProof(this.treeBits, 2 * index, digestValue, hash, remote)
+    if (!plan) return null
+    const nodes = await Promise.all(plan.nodes.map((n) => this.getNode(n)))
+    let signature: Buffer | null = null
+    if (this.live && plan.verifiedBy)
+      signature = await this.storage.getSignature(plan.verifiedBy / 2 - 1)
+    return { nodes, signature }
+  }
+
+  /**
+   * Verifies a block from a peer and stores it (tree, data, signature, then bits). Throws a typed
+   * error and writes nothing when it does not verify.
+   */
+  async put(index: number, data: Buffer | null, proof: Proof, from?: unknown): Promise<void> {
+    await this.ready()
+    const key = this.key
+    if (!key) throw new NotWritableError('Core has no key')
+    const ctx = {
+      key,
+      length: this.length,
+      live: this.live,
+      hasNode: (n: number) => this.treeBits.getTree(n),
+      getNode: (n: number) => this.getNode(n),
+    }
+    const verified = await verifyProof(ctx, index, data, proof)
+    await this.storeVerified(verified, from)
+  }
+
+  private async storeVerified(v: VerifiedPut, from: unknown): Promise<void> {
+    if (this.closed) throw new ClosedError('Hypercore is closed')
+    const writes: Promise<void>[] = []
+    for (const node of v.nodes) writes.push(this.storage.putNode(node))
+    if (v.data?.length) {
+      const leaf = { index: 2 * v.index, hash: leafHash(v.data), size: v.data.length }
+      const roots = flat.fullRoots(2 * v.index)
+      let offset = 0
+      for (const r of roots) {
+        const local = v.nodes.find((n) => n.index === r)
+        offset += local ? local.size : (await this.getNode(r)).size
+      }
+      writes.push(this.storage.writeData(offset, v.data))
+      this.cacheNode(leaf)
+    }
+    if (v.signature) writes.push(this.storage.putSignatures(v.signatureIndex, v.signature))
+    await Promise.all(writes)
+    if (v.signature) this.live = true
+    if (v.length > this.length && v.roots) {
+      this.length = v.length
+      this.byteLength = v.roots.reduce((n, r) => n + r.size, 0)
+      if (this.writable) this.merkle = null
+      this.emit('append')
+      this.waiters.onAppend(this)
+    }
+    for (const n of v.nodes) {
+      setNode(this.treeBits, n.index)
+      this.cacheNode(n)
+    }
+    setNode(this.treeBits, 2 * v.index)
+    if (v.data) {
+      const bitfield = this.bitfield as Bitfield
+      if (bitfield.set(v.index, true)) this.emit('download', v.index, v.data, from)
+      this.replicator?.announce(v.index, 1, from)
+      this.waiters.onBlock(this, v.index)
+      this.checkSelections()
+      if (!this.writable && this.length > 0 && bitfield.indexOf(false, 0, this.length) === -1)
+        this.emit('sync')
+    }
+    await this.syncBitfield()
+  }
+
+  // --- lifecycle ---
+
+  /** Closes storage and peers (idempotent); pending waits reject with ERR_CLOSED. */
+  close(): Promise<void> {
+    if (!this.closePromise) this.closePromise = this.doClose()
+    return this.closePromise
+  }
+
+  private async doClose(): Promise<void> {
+    try {
+      await this.ready()
+    } catch {
+      // Opening failed: storage is already closed or never opened.
+    }
+    while (this.appending) await this.appending
+    await this.writeChain
+    this.closed = true
+    this.replicator?.close()
+    this.waiters.closeAll(new ClosedError('Hypercore is closed'))
+    for (const sel of this.selections.splice(0)) sel.reject(new ClosedError('Hypercore is closed'))
+    await this.storage.close()
+    this.emit('close')
+  }
+}

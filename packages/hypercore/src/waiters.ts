@@ -1,0 +1,169 @@
+// Operations waiting for something to arrive: a block (get), a length (update), with timeouts.
+import type { Bitfield } from './bitfield.js'
+import { BlockNotAvailableError, TimeoutError } from './errors.js'
+
+/** The part of a core the waiters look at. */
+export interface WaitTarget {
+  length: number
+  bitfield: Bitfield | null
+  replicator: { update(): void; available?(index: number): Promise<boolean> } | null
+}
+
+interface Waiter {
+  resolve: () => void
+  reject: (err: Error) => void
+  timer: NodeJS.Timeout | null
+}
+
+export class Waiters {
+  private readonly blocks = new Map<number, Waiter[]>()
+  private lengths: { minLength: number; waiter: Waiter }[] = []
+
+  /** Block indexes someone is waiting for (the replicator requests these first). */
+  wantedBlocks(): IterableIterator<number> {
+    return this.blocks.keys()
+  }
+
+  /** The largest length someone waits for, or 0. */
+  wantedLength(): number {
+    let max = 0
+    for (const l of this.lengths) if (l.minLength > max) max = l.minLength
+    return max
+  }
+
+  private make(
+    timeout: number,
+    cleanup: (w: Waiter) => void,
+  ): { promise: Promise<void>; waiter: Waiter } {
+    let waiter!: Waiter
+    const promise = new Promise<void>((resolve, reject) => {
+      waiter = { resolve, reject, timer: null }
+    })
+    if (timeout > 0) {
+      waiter.timer = setTimeout(() => {
+        cleanup(waiter)
+        waiter.reject(new TimeoutError(`Timed out after ${timeout} ms`))
+      }, timeout)
+    }
+    return { promise, waiter }
+  }
+
+  waitForBlock(
+    core: WaitTarget,
+    index: number,
+    timeout: number,
+    ifAvailable: boolean,
+  ): Promise<void> {
+    const { promise, waiter } = this.make(timeout, (w) => this.removeBlock(index, w))
+    let list = this.blocks.get(index)
+    if (!list) {
+      list = []
+      this.blocks.set(index, list)
+    }
+    list.push(waiter)
+    const replicator = core.replicator
+    if (ifAvailable) {
+      const check = replicator?.available ? replicator.available(index) : Promise.resolve(false)
+      check.then(
+        (ok) => {
+          if (ok || core.bitfield?.get(index)) return
+          if (this.removeBlock(index, waiter)) {
+            waiter.reject(new BlockNotAvailableError('Block not available from peers'))
+          }
+        },
+        () => {},
+      )
+    }
+    replicator?.update()
+    return promise
+  }
+
+  private removeBlock(index: number, waiter: Waiter): boolean {
+    const list = this.blocks.get(index)
+    if (!list) return false
+    const i = list.indexOf(waiter)
+    if (i === -1) return false
+    list.splice(i, 1)
+    if (!list.length) this.blocks.delete(index)
+    if (waiter.timer) clearTimeout(waiter.timer)
+    return true
+  }
+
+  waitForLength(
+    core: WaitTarget,
+    minLength: number,
+    timeout: number,
+    ifAvailable: boolean,
+  ): Promise<void> {
+    const entry = { minLength, waiter: null as unknown as Waiter }
+    const { promise, waiter } = this.make(timeout, () => this.removeLength(entry))
+    entry.waiter = waiter
+    this.lengths.push(entry)
+    const replicator = core.replicator
+    if (ifAvailable) {
+      const check = replicator?.available
+        ? replicator.available(minLength - 1)
+        : Promise.resolve(false)
+      check.then(
+        (ok) => {
+          if (ok || core.length >= minLength) return
+          if (this.removeLength(entry))
+            waiter.reject(new BlockNotAvailableError('No update available from peers'))
+        },
+        () => {},
+      )
+    }
+    replicator?.update()
+    return promise
+  }
+
+  private removeLength(entry: { minLength: number; waiter: Waiter }): boolean {
+    const i = this.lengths.indexOf(entry)
+    if (i === -1) return false
+    this.lengths.splice(i, 1)
+    if (entry.waiter.timer) clearTimeout(entry.waiter.timer)
+    return true
+  }
+
+  onBlock(_core: WaitTarget, index: number): void {
+    const list = this.blocks.get(index)
+    if (!list) return
+    this.blocks.delete(index)
+    for (const w of list) {
+      if (w.timer) clearTimeout(w.timer)
+      w.resolve()
+    }
+  }
+
+  onAppend(core: WaitTarget): void {
+    if (this.lengths.length) {
+      const keep: { minLength: number; waiter: Waiter }[] = []
+      for (const l of this.lengths) {
+        if (core.length >= l.minLength) {
+          if (l.waiter.timer) clearTimeout(l.waiter.timer)
+          l.waiter.resolve()
+        } else keep.push(l)
+      }
+      this.lengths = keep
+    }
+    if (this.blocks.size && core.bitfield) {
+      for (const index of [...this.blocks.keys()])
+        if (core.bitfield.get(index)) this.onBlock(core, index)
+    }
+  }
+
+  closeAll(err: Error): void {
+    for (const list of this.blocks.values()) {
+      for (const w of list) {
+        if (w.timer) clearTimeout(w.timer)
+        w.reject(err)
+      }
+    }
+    this.blocks.clear()
+    for (const l of this.lengths) {
+      if (l.waiter.timer) clearTimeout(l.waiter.timer)
+      l.waiter.reject(err)
+    }
+    this.lengths = []
+  }
+}

@@ -1,0 +1,38 @@
+// Shared test helpers: temp folders, vector loading, sha256.
+import { createHash } from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import RAM from 'random-access-memory'
+import type { RandomAccessStorage } from '../src/index.js'
+
+export const VECTORS = '/work/shared/spec/vectors'
+
+export function loadVector<T>(name: string): T {
+  return JSON.parse(fs.readFileSync(path.join(VECTORS, name), 'utf-8')) as T
+}
+
+export function tmpDir(): { dir: string; cleanup: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypercore-test-'))
+  return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) }
+}
+
+export function sha256(buf: Buffer): string {
+  return createHash('sha256').update(buf).digest('hex')
+}
+
+/** An in-memory storage function whose files survive a close (to test reopening). */
+export function memoryStorage(): (name: string) => RandomAccessStorage {
+  const files = new Map<string, RAM>()
+  return (name: string) => {
+    const existing = files.get(name)
+    if (existing) {
+      const clone = existing.clone()
+      files.set(name, clone)
+      return clone
+    }
+    const file = new RAM()
+    files.set(name, file)
+    return file
+  }
+}
