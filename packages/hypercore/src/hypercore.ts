@@ -660,15 +660,16 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   download(range: DownloadRange | number = {}): DownloadHandle {
     const r = typeof range === 'number' ? { start: range, end: range + 1 } : range
     const sel = new Download(r)
-    const handle = Object.assign(
-      sel.done.then(() => {}),
-      {
-        selection: sel,
-        start: sel.start,
-        end: sel.end,
-        cancel: () => this.undownload(sel),
-      },
-    )
+    const completion = sel.done.then(() => {})
+    // The implicit whole-core download of a non-sparse core is never awaited: keep its
+    // cancellation from surfacing as an unhandled rejection. Awaiting callers still see it.
+    completion.catch(() => {})
+    const handle = Object.assign(completion, {
+      selection: sel,
+      start: sel.start,
+      end: sel.end,
+      cancel: () => this.undownload(sel),
+    })
     if (this.closed) {
       sel.reject(new ClosedError('Hypercore is closed'))
       return handle
