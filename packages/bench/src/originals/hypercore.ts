@@ -13,6 +13,8 @@ export interface OriginalFeed {
   ready(cb: (err: Error | null) => void): void
   append(data: Buffer | Buffer[], cb: (err: Error | null) => void): void
   get(index: number, cb: (err: Error | null, block: Buffer) => void): void
+  /** Waits until the feed's length grows past its current one. */
+  update(cb: (err: Error | null) => void): void
   download(range: { start: number; end: number }, cb: (err: Error | null) => void): unknown
   replicate(isInitiator: boolean, opts?: { live?: boolean; stream?: unknown }): Duplex
   on(event: 'download', listener: (index: number, data: Buffer) => void): void

@@ -1,0 +1,55 @@
+// trie-remote-get: 100 random gets from a sparse replica of a 100k-key trie. Over a plain
+// in-process link it reports ms per get; over a link with a 10 ms round trip it also reports
+// round trips per get, estimated as (latency per get) / (link round-trip time).
+import { randomIndexes } from '../blocks.js'
+import { connectPair } from '../link.js'
+import { LatencyRecorder, measure } from '../measure.js'
+import { type Metric, lower } from '../metric.js'
+import { scaled } from '../sizes.js'
+import { defineWorkload } from '../workload.js'
+import { type TrieAdapter, fillTrie, loadOriginalTrie, trieKey, trieValue } from './trie-common.js'
+
+const GETS = 100
+const ONE_WAY_DELAY_MS: Record<string, number> = { direct: 0, 'rtt-10ms': 5 }
+
+export const trieRemoteGet = defineWorkload<TrieAdapter>({
+  name: 'trie-remote-get',
+  description: '100 random gets from a sparse replica of a 100k-key trie, direct and 10 ms RTT',
+  cases: Object.keys(ONE_WAY_DELAY_MS),
+  adapters: { originals: loadOriginalTrie },
+  async run(adapter, { caseName }) {
+    const delayMs = ONE_WAY_DELAY_MS[caseName]
+    const count = scaled(100_000, 100)
+    const writer = await adapter.create()
+    await fillTrie(writer, count)
+    const reader = await adapter.clone(writer.key)
+    const a = writer.replicate(true)
+    const b = reader.replicate(false)
+    const link = connectPair(a, b, { delayMs })
+    // The handshake and the first update are not what we measure.
+    await reader.update()
+    const latency = new LatencyRecorder(GETS)
+    const bytesBefore = link.forward + link.backward
+    const { seconds, cpuSeconds } = await measure(async () => {
+      for (const i of randomIndexes(GETS, count, 7)) {
+        const value = await latency.time(() => reader.get(trieKey(i)))
+        if (value === null || !value.equals(trieValue(i))) {
+          throw new Error(`remote get ${trieKey(i)} returned the wrong value`)
+        }
+      }
+    })
+    const bytes = link.forward + link.backward - bytesBefore
+    a.destroy()
+    b.destroy()
+    await Promise.all([writer.close(), reader.close()])
+    const msPerGet = (seconds * 1000) / GETS
+    const metrics: Metric[] = [
+      lower('ms-per-get', msPerGet, 'ms'),
+      lower('latency-p99', latency.percentile(99), 'ms'),
+      lower('wire-bytes-per-get', bytes / GETS, 'B'),
+      lower('cpu', cpuSeconds, 'cpu-s'),
+    ]
+    if (delayMs > 0) metrics.push(lower('round-trips-per-get', msPerGet / (2 * delayMs), 'RTT'))
+    return metrics
+  },
+})
