@@ -53,3 +53,41 @@ export {
   PathAlreadyExistsError,
   TooManySymlinksError,
 } from './errors.js'
+export { Hyperdrive } from './hyperdrive.js'
+export type {
+  HyperdriveOptions,
+  MkdirOptions,
+  MountEntry,
+  MountOptions,
+  ReadFileOptions,
+  WriteFileOptions,
+} from './hyperdrive.js'
+export type {
+  CoreGetOptions,
+  CoreSeekOptions,
+  CoreSeekResult,
+  CorestoreGetOptions,
+  DriveCore,
+  DriveCorestore,
+  DriveTrie,
+  ReplicationStream,
+  TrieDiffEntry,
+  TrieEntry,
+  TrieFactory,
+  TrieFactoryOptions,
+  TrieGetResult,
+  TrieIteratorOptions,
+  TrieMountInfo,
+  TrieMountOptions,
+  TrieWatcher,
+} from './drive-backend.js'
+export { BackendUnavailableError } from './default-backend.js'
+export type { StorageFunction } from './default-backend.js'
+export { FileReadStream } from './read-stream.js'
+export type { FileLocation, FileReadStreamOptions } from './read-stream.js'
+export { FileWriteStream } from './write-stream.js'
+export { DiffStream } from './diff-stream.js'
+export type { DiffEntry } from './diff-stream.js'
+export type { ReaddirEntry, ReaddirOptions } from './readdir.js'
+export { DownloadCancelledError } from './download.js'
+export type { DownloadOptions, DownloadProgress } from './download.js'

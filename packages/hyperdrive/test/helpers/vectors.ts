@@ -47,7 +47,7 @@ export interface BasicVectors {
     sha256: string
   }[]
   readdirs: { name: string; opts: Record<string, boolean>; result: unknown[] }[]
-  stats: { path: string; call: string; stat: VectorStat }[]
+  stats: { path: string; call: string; stat: VectorStat; error?: string }[]
   tags: Record<string, number>
   taggedVersion: number
   readdirRecursiveNoMountsAtTag: string[]

@@ -1,0 +1,151 @@
+// What the drive needs from the layers below: a core, a corestore and the mount-aware trie.
+// @hyperstack/hypercore and @hyperstack/hypertrie provide them; tests may hand in adapters.
+
+export interface CoreGetOptions {
+  wait?: boolean
+  timeout?: number
+}
+
+export interface CoreSeekOptions {
+  start?: number
+  end?: number
+}
+
+/** A seek result: block index and offset inside it (either shape is accepted). */
+export type CoreSeekResult = { index: number; offset: number } | [number, number]
+
+/** The subset of a Hypercore the drive uses (metadata and content cores). */
+export interface DriveCore {
+  readonly key: Buffer | null
+  readonly discoveryKey: Buffer | null
+  readonly length: number
+  readonly byteLength: number
+  readonly writable: boolean
+  ready(): Promise<void>
+  append(blocks: Buffer | Buffer[]): Promise<unknown>
+  get(index: number, opts?: CoreGetOptions): Promise<Uint8Array>
+  has(index: number): boolean | Promise<boolean>
+  seek(byteOffset: number, opts?: CoreSeekOptions): Promise<CoreSeekResult>
+  close(): Promise<void>
+  on(event: string, listener: (...args: never[]) => void): unknown
+  removeListener(event: string, listener: (...args: never[]) => void): unknown
+}
+
+export interface CorestoreGetOptions {
+  key?: Buffer | string | null
+  name?: string
+  keyPair?: { publicKey: Buffer; secretKey: Buffer } | null
+  sparse?: boolean
+}
+
+/** The subset of a Corestore the drive uses. */
+export interface DriveCorestore {
+  ready(): Promise<void>
+  default(opts?: CorestoreGetOptions): DriveCore
+  get(opts: CorestoreGetOptions): DriveCore
+  namespace(name: string): DriveCorestore
+  replicate(isInitiator: boolean, opts?: object): ReplicationStream
+  close(): Promise<void>
+}
+
+/** A replication stream: duplex, destroyable, pipeable to another one or a socket. */
+export interface ReplicationStream {
+  pipe<T>(dest: T): T
+  destroy(err?: Error): void
+  on(event: string, listener: (...args: never[]) => void): unknown
+}
+
+/** A mount as the trie resolved it: which trie, mounted where (empty localPath for the root). */
+export interface TrieMountInfo {
+  key: Buffer
+  version: number | null
+  localPath: string
+  remotePath: string
+}
+
+/** One node as the mount-aware trie returns it, annotated with the trie that holds it. */
+export interface TrieEntry {
+  /** Outer key (relative to the root trie), no leading "/". */
+  key: string
+  value: Buffer
+  seq: number
+  /** User flags (stored flags >> 8): 1 for a mount point. */
+  flags: number
+  trie: DriveTrie
+  mount: TrieMountInfo
+  innerPath: string
+}
+
+export interface TrieGetResult {
+  node: TrieEntry | null
+  /** The trie that owns the path (the mounted trie when the path is below a mount). */
+  trie: DriveTrie
+  mount: TrieMountInfo
+  innerPath: string
+}
+
+export interface TrieIteratorOptions {
+  recursive?: boolean
+  noMounts?: boolean
+  gt?: boolean
+  hidden?: boolean
+}
+
+export interface TrieDiffEntry {
+  type: 'put' | 'del' | 'mount' | 'unmount'
+  key: string
+  left: { seq: number; value: Buffer } | null
+  right: { seq: number } | null
+  info?: unknown
+}
+
+export interface TrieWatcher {
+  destroy(): void
+}
+
+export interface TrieMountOptions {
+  value?: Buffer
+  version?: number
+  remotePath?: string
+}
+
+/** The mount-aware trie (mountable-hypertrie's job): keys are drive paths without a leading "/". */
+export interface DriveTrie {
+  readonly feed: DriveCore
+  readonly version: number
+  ready(): Promise<void>
+  /** The header's `metadata` (a drive's content core key), or null when block 0 is unknown. */
+  getMetadata(): Promise<Buffer | null>
+  /** Sets the header's metadata; must be called before the first ready() of an empty writable feed. */
+  setMetadata(metadata: Buffer): void
+  get(key: string, opts?: { hidden?: boolean }): Promise<TrieGetResult>
+  put(key: string, value: Buffer, opts?: { hidden?: boolean; flags?: number }): Promise<void>
+  /** Resolves true when a node was deleted. */
+  del(key: string, opts?: { hidden?: boolean }): Promise<boolean>
+  iterator(prefix: string, opts?: TrieIteratorOptions): AsyncIterable<TrieEntry>
+  list(prefix: string, opts?: { hidden?: boolean }): Promise<TrieEntry[]>
+  mount(key: string, mountKey: Buffer, opts?: TrieMountOptions): Promise<void>
+  unmount(key: string): Promise<void>
+  mountIterator(opts?: { recursive?: boolean }): AsyncIterable<{ path: string; trie: DriveTrie }>
+  checkout(version: number): DriveTrie
+  diff(other: number, prefix: string): AsyncIterable<TrieDiffEntry>
+  watch(key: string, onchange: () => void): TrieWatcher
+  close(): Promise<void>
+}
+
+export interface TrieFactoryOptions {
+  sparse: boolean
+  subtype: string
+  extension: boolean
+}
+
+/** Builds the mount-aware trie over a drive's metadata core. */
+export type TrieFactory = (
+  corestore: DriveCorestore,
+  metadata: DriveCore,
+  opts: TrieFactoryOptions,
+) => DriveTrie
+
+export function seekResult(r: CoreSeekResult): { index: number; offset: number } {
+  return Array.isArray(r) ? { index: r[0], offset: r[1] } : r
+}
