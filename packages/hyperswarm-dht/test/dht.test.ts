@@ -1,0 +1,134 @@
+// Our DHT on loopback: announce/lookup/unannounce, records, holepunch, ping, bootstrap node.
+import { afterEach, describe, expect, it } from 'vitest'
+import { DHT, type PeersReply, createBootstrapNode, keyPair } from '../src/index.js'
+import { type Network, createNetwork, randomTopic } from './helpers/network.js'
+
+let net: Network | null = null
+afterEach(async () => {
+  await net?.destroy()
+  net = null
+})
+
+async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = []
+  for await (const x of it) out.push(x)
+  return out
+}
+
+function peersOf(replies: PeersReply[]): string[] {
+  return [...new Set(replies.flatMap((r) => r.peers.map((p) => `${p.host}:${p.port}`)))]
+}
+
+describe('DHT on loopback', () => {
+  it('announces and looks up a topic, then unannounces', async () => {
+    net = await createNetwork(4)
+    const [a, , , c] = net.nodes
+    const topic = randomTopic()
+    await a
+      .announce(topic, { port: 40000, localAddress: { host: '192.168.1.5', port: 40001 } })
+      .finished()
+    const replies = await collect(
+      c.lookup(topic, { localAddress: { host: '192.168.9.9', port: 1 } }),
+    )
+    expect(peersOf(replies)).toEqual(['127.0.0.1:40000'])
+    const locals = replies.flatMap((r) => r.localPeers.map((p) => `${p.host}:${p.port}`))
+    expect(new Set(locals)).toEqual(new Set(['192.168.1.5:40001']))
+    expect(replies[0].node.id).toHaveLength(32)
+    expect(replies[0].to?.port).toBe(c.address().port)
+
+    await a.unannounce(topic, { port: 40000 })
+    const after = await collect(c.lookup(topic))
+    expect(peersOf(after)).toEqual([])
+  })
+
+  it('records the UDP source port when announcing without a port', async () => {
+    net = await createNetwork(3)
+    const [a, b] = net.nodes
+    const topic = randomTopic()
+    await a.announce(topic).finished()
+    expect(peersOf(await collect(b.lookup(topic)))).toEqual([`127.0.0.1:${a.address().port}`])
+    // the announcer does not find itself
+    expect(peersOf(await collect(a.lookup(topic)))).toEqual([])
+  })
+
+  it('puts and gets immutable and mutable records across nodes', async () => {
+    net = await createNetwork(4)
+    const [a, b] = net.nodes
+    const key = await a.immutable.put(Buffer.from('hello immutable'))
+    const got = await b.immutable.get(key)
+    expect(got?.value.toString()).toBe('hello immutable')
+    expect(await b.immutable.get(Buffer.alloc(32))).toBeNull()
+
+    const keypair = keyPair()
+    await a.mutable.put(Buffer.from('v1'), { keypair, seq: 1 })
+    const m = await b.mutable.get(keypair.publicKey)
+    expect(m?.value.toString()).toBe('v1')
+    expect(m?.seq).toBe(1)
+    await expect(a.mutable.put(Buffer.from('v0'), { keypair, seq: 0 })).rejects.toMatchObject({
+      code: 'ERR_SEQ_MUST_EXCEED_CURRENT',
+    })
+    await expect(a.mutable.put(Buffer.from('other'), { keypair, seq: 1 })).rejects.toMatchObject({
+      code: 'ERR_INVALID_SEQ',
+    })
+    await a.mutable.put(Buffer.from('v2'), { keypair, seq: 2 })
+    expect((await b.mutable.get(keypair.publicKey, { seq: 2 }))?.value.toString()).toBe('v2')
+    expect(await b.mutable.get(keypair.publicKey, { seq: 3 })).toBeNull()
+
+    const salt = a.mutable.salt('profile')
+    await a.mutable.put(Buffer.from('salted'), { keypair, seq: 3, salt })
+    expect((await b.mutable.get(keypair.publicKey, { salt }))?.value.toString()).toBe('salted')
+    expect((await b.mutable.get(keypair.publicKey))?.value.toString()).toBe('v2')
+  })
+
+  it('holepunches through a referrer', async () => {
+    net = await createNetwork(3)
+    const [a, b] = net.nodes
+    const relayed = new Promise((resolve) =>
+      net?.bootstrap.once('holepunch', (from, to) => resolve([from, to])),
+    )
+    await a.holepunch({
+      host: '127.0.0.1',
+      port: b.address().port,
+      referrer: { host: '127.0.0.1', port: net.bootstrap.address().port },
+    })
+    expect(await relayed).toEqual([
+      { host: '127.0.0.1', port: a.address().port },
+      { host: '127.0.0.1', port: b.address().port },
+    ])
+    await expect(a.holepunch({ host: '127.0.0.1', port: 1, referrer: null })).rejects.toMatchObject(
+      {
+        code: 'ERR_INVALID_ARGUMENT',
+      },
+    )
+  })
+
+  it('pings and reports our address; a lone node fails queries cleanly', async () => {
+    const boot = await createBootstrapNode({ port: 0, host: '127.0.0.1' })
+    const lone = new DHT({ host: '127.0.0.1' })
+    try {
+      await lone.ready()
+      const pong = await lone.ping({ host: '127.0.0.1', port: boot.address().port })
+      expect(pong).toEqual({ host: '127.0.0.1', port: lone.address().port })
+      expect(lone.stats.sent.queries).toBe(1)
+      expect(lone.stats.received.responses).toBe(1)
+      // the pong added the bootstrap node: a lookup now asks it (and only it)
+      const replies = await collect(lone.lookup(randomTopic()))
+      expect(replies).toEqual([])
+      expect(lone.stats.sent.queries).toBe(2)
+      const alone = new DHT({ host: '127.0.0.1' })
+      await alone.ready()
+      await expect(alone.lookup(randomTopic()).finished()).rejects.toMatchObject({
+        code: 'ERR_NO_NODES_RESPONDED',
+      })
+      await alone.destroy()
+    } finally {
+      await Promise.all([boot.destroy(), lone.destroy()])
+    }
+  })
+
+  it('ephemeral nodes are not added to routing tables', async () => {
+    net = await createNetwork(2, { ephemeral: true })
+    expect(net.bootstrap.getNodes()).toHaveLength(0)
+    expect(() => new DHT({ adaptive: true })).toThrowError(/ephemeral/)
+  })
+})
