@@ -1,6 +1,7 @@
 // The public Hypercore class: a signed append-only log on hypercore@9's storage layout.
 import { EventEmitter } from 'node:events'
 import * as flat from 'flat-tree'
+import type { Readable, Writable } from 'streamx'
 import { Bitfield } from './bitfield.js'
 import { type Codec, type ValueEncoding, encodeBlock, toCodec } from './codecs.js'
 import {
@@ -32,6 +33,7 @@ import {
   type StorageOption,
   toFileFactory,
 } from './storage.js'
+import { type ReadStreamOptions, createReadStream, createWriteStream } from './streams.js'
 import { type ProofPlan, type TreeBits, blocks, proof as planProof, setNode } from './tree-index.js'
 import { Waiters } from './waiters.js'
 
@@ -396,7 +398,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
         resolve,
         reject,
       })
-      if (!this.appending) this.appending = this.drainAppends()
+      if (!this.appending) this.appending = this.drainAppends(this.appendQueue.splice(0))
     })
   }
 
@@ -408,19 +410,20 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     await this.storage.sync()
   }
 
-  private async drainAppends(): Promise<void> {
+  private async drainAppends(first: PendingAppend[]): Promise<void> {
     // The first call runs alone and the ones made meanwhile are merged into one batch with one
     // signature, as hypercore@9's atomic-batcher does; so signatures files match the original's.
     try {
       await this.ready()
     } catch (err) {
-      const failed = this.appendQueue.splice(0)
+      const failed = first.concat(this.appendQueue.splice(0))
       for (const p of failed) p.reject(err as Error)
       this.appending = null
       return
     }
-    while (this.appendQueue.length) {
-      const batch = this.appendQueue.splice(0)
+    let next: PendingAppend[] = first
+    while (next.length) {
+      const batch = next
       try {
         const seq = await this.appendBatch(batch)
         let s = seq
@@ -431,6 +434,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
       } catch (err) {
         for (const p of batch) p.reject(err as Error)
       }
+      next = this.appendQueue.splice(0)
     }
     this.appending = null
   }
@@ -860,6 +864,18 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
         this.emit('sync')
     }
     await this.syncBitfield()
+  }
+
+  // --- streams ---
+
+  /** A streamx Readable of blocks [start, end), or of every new block when `live`. */
+  createReadStream(opts: ReadStreamOptions = {}): Readable {
+    return createReadStream(this, opts)
+  }
+
+  /** A streamx Writable appending what is written (buffered writes become one batch). */
+  createWriteStream(): Writable {
+    return createWriteStream(this)
   }
 
   // --- lifecycle ---
