@@ -63,6 +63,28 @@ declare module 'sodium-native' {
     key: Buf,
   ): number
 
+  export const crypto_aead_chacha20poly1305_ietf_ABYTES: number
+  export const crypto_aead_chacha20poly1305_ietf_KEYBYTES: number
+  export const crypto_aead_chacha20poly1305_ietf_NPUBBYTES: number
+  /** Returns the number of bytes written to `ciphertext` (message length + ABYTES). */
+  export function crypto_aead_chacha20poly1305_ietf_encrypt(
+    ciphertext: Buf,
+    message: Buf,
+    additionalData: Buf | null,
+    nsec: null,
+    nonce: Buf,
+    key: Buf,
+  ): number
+  /** Returns the number of bytes written to `message`; throws when the tag does not verify. */
+  export function crypto_aead_chacha20poly1305_ietf_decrypt(
+    message: Buf,
+    nsec: null,
+    ciphertext: Buf,
+    additionalData: Buf | null,
+    nonce: Buf,
+    key: Buf,
+  ): number
+
   export const crypto_stream_NONCEBYTES: number
   export const crypto_stream_KEYBYTES: number
   export const crypto_stream_xor_STATEBYTES: number

@@ -1,0 +1,167 @@
+// Incremental frame parser: varint(length) ‖ varint(channel << 4 | type) ‖ body, any chunk split.
+import { FrameTooLargeError, InvalidFrameError } from './errors.js'
+
+/**
+ * Largest frame body accepted (after the header varint): 8 MiB, as simple-message-channels.
+ * A larger announced length is rejected before a single body byte is buffered.
+ */
+export const MAX_FRAME_SIZE = 8 * 1024 * 1024
+
+/** Varints on the frame layer longer than this are rejected (2^56 is beyond any valid length). */
+const MAX_VARINT_BYTES = 8
+
+/**
+ * Receives one frame. `body` holds the frame in `[start, end)`: a view into the received chunk
+ * when the frame arrived whole, else a buffer of exactly the body's size. Views stay valid as
+ * long as the caller keeps the chunk; the decoder never reuses them.
+ */
+export type FrameHandler = (
+  channel: number,
+  type: number,
+  body: Buffer,
+  start: number,
+  end: number,
+) => void
+
+const STATE_LENGTH = 0
+const STATE_HEADER = 1
+const STATE_BODY = 2
+
+export class FrameDecoder {
+  readonly maxSize: number
+  private readonly onframe: FrameHandler
+  private state = STATE_LENGTH
+  private varint = 0
+  private factor = 1
+  private consumed = 0
+  private length = 0
+  private header = 0
+  private body: Buffer | null = null
+  private missing = 0
+  /** Set by destroy() (e.g. from inside a handler) so the current chunk is not read further. */
+  destroyed = false
+
+  constructor(onframe: FrameHandler, maxSize = MAX_FRAME_SIZE) {
+    this.onframe = onframe
+    this.maxSize = maxSize
+  }
+
+  /** True when no partial frame is buffered. */
+  get idle(): boolean {
+    return this.state === STATE_LENGTH && this.consumed === 0
+  }
+
+  destroy(): void {
+    this.destroyed = true
+    this.body = null
+  }
+
+  /** Parses `chunk`; throws FrameTooLargeError / InvalidFrameError on malformed input. */
+  push(chunk: Buffer): void {
+    let offset = 0
+    const len = chunk.byteLength
+    while (offset < len && !this.destroyed) {
+      if (this.state === STATE_BODY) {
+        offset = this.readBody(chunk, offset)
+        continue
+      }
+      // Fast path: a whole frame inside this chunk with 1-byte length and header varints
+      // (every frame under 128 bytes on channels < 8) needs no state machine.
+      if (this.consumed === 0 && this.state === STATE_LENGTH) {
+        const l = chunk[offset]
+        if (l === 0) {
+          offset++ // keep-alive
+          continue
+        }
+        if (l < 0x80 && offset + 1 + l <= len && chunk[offset + 1] < 0x80) {
+          const header = chunk[offset + 1]
+          const start = offset + 2
+          offset = start + l - 1
+          this.onframe(header >>> 4, header & 15, chunk, start, offset)
+          continue
+        }
+      }
+      offset = this.readVarint(chunk, offset)
+    }
+  }
+
+  private readVarint(chunk: Buffer, offset: number): number {
+    const len = chunk.byteLength
+    while (offset < len) {
+      const byte = chunk[offset++]
+      this.varint += (byte & 0x7f) * this.factor
+      this.consumed++
+      if (byte < 0x80) {
+        this.onvarint(chunk, offset)
+        return offset
+      }
+      if (this.consumed >= MAX_VARINT_BYTES) {
+        throw new InvalidFrameError(`Incoming varint is invalid: over ${MAX_VARINT_BYTES} bytes`)
+      }
+      this.factor *= 128
+    }
+    return offset
+  }
+
+  private onvarint(chunk: Buffer, offset: number): void {
+    const value = this.varint
+    const consumed = this.consumed
+    this.varint = 0
+    this.factor = 1
+    this.consumed = 0
+
+    if (this.state === STATE_LENGTH) {
+      if (value === 0) return // keep-alive
+      // The header varint is at most MAX_VARINT_BYTES, so this bound is exact enough to refuse
+      // an oversized frame before waiting for (or buffering) any of it.
+      if (value > this.maxSize + MAX_VARINT_BYTES) throw new FrameTooLargeError(value, this.maxSize)
+      this.length = value
+      this.state = STATE_HEADER
+      return
+    }
+
+    // STATE_HEADER
+    this.header = value
+    const bodyLength = this.length - consumed
+    if (bodyLength < 0) {
+      throw new InvalidFrameError(
+        `Frame header takes ${consumed} bytes but the frame is only ${this.length} bytes long`,
+      )
+    }
+    if (bodyLength > this.maxSize) throw new FrameTooLargeError(bodyLength, this.maxSize)
+    this.length = bodyLength
+    this.state = STATE_BODY
+    if (bodyLength === 0) this.emit(chunk, offset, offset)
+    else if (chunk.byteLength - offset < bodyLength) {
+      // The body spans chunks: its size is bounded above, so allocating it whole is safe.
+      this.body = Buffer.allocUnsafe(bodyLength)
+      this.missing = bodyLength
+    }
+  }
+
+  private readBody(chunk: Buffer, offset: number): number {
+    const available = chunk.byteLength - offset
+    if (this.body === null) {
+      // Whole body inside this chunk: hand out a view, no copy.
+      const end = offset + this.length
+      this.emit(chunk, offset, end)
+      return end
+    }
+    const n = available < this.missing ? available : this.missing
+    chunk.copy(this.body, this.body.byteLength - this.missing, offset, offset + n)
+    this.missing -= n
+    offset += n
+    if (this.missing === 0) {
+      const body = this.body
+      this.body = null
+      this.emit(body, 0, body.byteLength)
+    }
+    return offset
+  }
+
+  private emit(buf: Buffer, start: number, end: number): void {
+    this.state = STATE_LENGTH
+    const header = this.header
+    this.onframe(Math.floor(header / 16), header % 16, buf, start, end)
+  }
+}

@@ -1,0 +1,666 @@
+// ProtocolStream: the hypercore-protocol@8 replication stream (a streamx Duplex). Handshake, then
+// encrypted frames multiplexing any number of feed channels plus stream-level extensions.
+import { Duplex, type DuplexEvents, Readable } from 'streamx'
+import { capability, discoveryKey } from './capability.js'
+import { Channel, type ChannelHandlers, type ChannelHost, verifyCapability } from './channel.js'
+import {
+  InvalidArgumentError,
+  InvalidCapabilityError,
+  ProtocolError,
+  StreamDestroyedError,
+  TimeoutError,
+} from './errors.js'
+import { type Extension, type ExtensionHandlers, ExtensionRegistry } from './extensions.js'
+import { FrameDecoder, MAX_FRAME_SIZE } from './frame-decoder.js'
+import { FrameEncoder } from './frame-encoder.js'
+import { Guard } from './guard.js'
+import { Handshake, type HandshakeResult } from './handshake.js'
+import { IdleTimer } from './idle-timer.js'
+import type { MessageCodec } from './messages/codec.js'
+import { DataCodec } from './messages/data.js'
+import { ExtensionCodec } from './messages/extension.js'
+import { CloseCodec, OpenCodec } from './messages/open-close.js'
+import { OptionsCodec, StatusCodec } from './messages/options-status.js'
+import { HaveCodec, UnhaveCodec, UnwantCodec, WantCodec } from './messages/ranges.js'
+import { CancelCodec, RequestCodec } from './messages/requests.js'
+import { type Close, type DataInput, MessageType, type Open } from './messages/types.js'
+import { type KeyPair, keyPair as createKeyPair } from './noise.js'
+import { StreamCipher, randomNonce } from './stream-cipher.js'
+
+export interface ProtocolStreamOptions {
+  /** Static Noise key pair (Curve25519); a fresh one when absent. */
+  keyPair?: KeyPair
+  /** Encrypt frames after the handshake (default true). */
+  encrypted?: boolean
+  /** With `encrypted: false`, `noise: false` skips the handshake entirely (default true). */
+  noise?: boolean
+  /** A live stream stays open when its last channel closes (default false). */
+  live?: boolean
+  /** Idle timeout in ms: destroyed with ETIMEDOUT when nothing arrives that long (default 20000; 0/false disables). */
+  timeout?: number | false
+  /** Send a keep-alive when nothing was sent this long (default ceil(timeout / 2); 0/false disables). */
+  keepAlive?: number | false
+  /** Max frame body accepted (default and maximum the original accepts: 8 MiB). */
+  maxFrameSize?: number
+  /** Readable-side highWaterMark in bytes (default 16 KiB, as streamx). */
+  highWaterMark?: number
+  /** The remote static key is known; throw/reject to abort the handshake. */
+  onauthenticate?(remotePublicKey: Buffer): void | Promise<void>
+  onhandshake?(): void
+  /** The remote opened a channel for a discovery key this side has not opened. */
+  ondiscoverykey?(discoveryKey: Buffer): void
+  onremoteopen?(discoveryKey: Buffer): void
+  onchannelclose?(discoveryKey: Buffer, key: Buffer | null): void
+  /** The remote announced its stream-level extension names. */
+  onextensions?(names: string[]): void
+  /** Test hooks (replaying vectors): fixed ephemeral key pair and payload nonce. */
+  ephemeralKeyPair?: KeyPair
+  nonce?: Buffer
+}
+
+/** Events of a ProtocolStream, on top of streamx's Duplex events. */
+export interface ProtocolStreamEvents extends DuplexEvents {
+  data: [data: Buffer]
+  handshake: []
+  'discovery-key': [discoveryKey: Buffer]
+  'remote-open': [discoveryKey: Buffer]
+  'duplex-channel': [channel: Channel]
+  'channel-close': [discoveryKey: Buffer, key: Buffer | null]
+  extensions: [names: string[]]
+  timeout: []
+  prefinalize: []
+}
+
+const DEFAULT_TIMEOUT = 20000
+
+interface PendingSend {
+  channel: number
+  type: number
+  codec: MessageCodec<never, unknown> | null
+  message: unknown
+}
+
+/**
+ * The replication stream. Pipe it to a socket (or to another ProtocolStream): `a.pipe(b).pipe(a)`.
+ * Events: 'handshake', 'discovery-key' (dk), 'remote-open' (dk), 'duplex-channel' (channel),
+ * 'channel-close' (dk, key), 'extensions' (names), 'timeout', 'prefinalize', plus streamx's.
+ */
+export class ProtocolStream extends Duplex<ProtocolStreamEvents> implements ChannelHost {
+  readonly initiator: boolean
+  readonly handlers: ProtocolStreamOptions
+  readonly live: boolean
+  readonly encrypted: boolean
+  readonly noise: boolean
+  readonly publicKey: Buffer | null
+  remotePublicKey: Buffer | null = null
+  handshakeHash: Buffer | null = null
+  bytesSent = 0
+  bytesReceived = 0
+  /** Hold `prefinalize.wait()` to delay the end of a non-live stream with no channels. */
+  readonly prefinalize = new Guard()
+  readonly extensions = new ExtensionRegistry()
+
+  private handshake: Handshake | null = null
+  private handshaking: boolean
+  private splitKeys: { tx: Buffer; rx: Buffer } | null = null
+  private readonly nonce: Buffer
+  private rxCipher: StreamCipher | null = null
+  private txCipher: StreamCipher | null = null
+  private readonly decoder: FrameDecoder
+  private readonly encoder: FrameEncoder
+  private pending: PendingSend[] = []
+  private flushQueued = false
+  private readonly flushBound = () => this.flushNow()
+  private drainWaiters: (() => void)[] = []
+  private readonly highWaterMarkBytes: number
+  private announcedExtensions = 0
+  private nextLocalId = 1
+  private readonly local = new Map<number, Channel>()
+  private readonly remote = new Map<number, Channel>()
+  private readonly created = new Map<string, Channel>()
+  private timeoutTimer: IdleTimer | null = null
+  private keepAliveTimer: IdleTimer | null = null
+
+  constructor(initiator: boolean, opts: ProtocolStreamOptions = {}) {
+    const highWaterMark = opts.highWaterMark ?? 16384
+    super({ highWaterMark })
+    if (typeof initiator !== 'boolean') {
+      throw new InvalidArgumentError('Must specify initiator boolean in replication stream')
+    }
+    this.initiator = initiator
+    this.handlers = opts
+    this.live = !!opts.live
+    this.encrypted = opts.encrypted !== false
+    this.noise = !(opts.noise === false && opts.encrypted === false)
+    this.highWaterMarkBytes = highWaterMark
+    this.nonce = opts.nonce ?? randomNonce()
+    this.decoder = new FrameDecoder(
+      (channel, type, buf, start, end) => this.onframe(channel, type, buf, start, end),
+      opts.maxFrameSize ?? MAX_FRAME_SIZE,
+    )
+    this.encoder = new FrameEncoder((buf) => this.pushBytes(buf))
+
+    this.handshaking = this.noise
+    if (this.noise) {
+      const pair = opts.keyPair ?? createKeyPair()
+      this.publicKey = pair.publicKey
+      this.handshake = new Handshake(
+        {
+          initiator,
+          keyPair: pair,
+          nonce: this.nonce,
+          ephemeralKeyPair: opts.ephemeralKeyPair,
+          onauthenticate: opts.onauthenticate,
+          send: (message) => this.pushBytes(message),
+        },
+        (err, result, rest) => this.onhandshake(err, result, rest),
+      )
+      // As the original: the initiator speaks first, on the next tick.
+      process.nextTick(() => {
+        if (!this.destroying && this.handshake !== null) this.handshake.start()
+      })
+    } else {
+      this.publicKey = null
+    }
+
+    this.once('finish', () => this.finalize())
+
+    const timeout = opts.timeout === false ? 0 : (opts.timeout ?? DEFAULT_TIMEOUT)
+    if (timeout) {
+      this.setTimeout(timeout, () => this.destroy(new TimeoutError(timeout)))
+      const keepAlive = opts.keepAlive === undefined ? Math.ceil(timeout / 2) : opts.keepAlive
+      this.setKeepAlive(keepAlive || 0)
+    } else if (opts.keepAlive) {
+      this.setKeepAlive(opts.keepAlive)
+    }
+  }
+
+  /** A Curve25519 key pair for `keyPair` (from `seed` when given), as the original's. */
+  static keyPair(seed?: Uint8Array): KeyPair {
+    return createKeyPair(seed)
+  }
+
+  static isProtocolStream(s: unknown): s is ProtocolStream {
+    return s instanceof ProtocolStream
+  }
+
+  /** Number of channels known on this stream (opened by either side). */
+  get channelCount(): number {
+    return this.created.size
+  }
+
+  get channels(): IterableIterator<Channel> {
+    return this.created.values()
+  }
+
+  /** Opens (or returns) the channel for `key`; `handlers` receive what arrives on it. */
+  open(key: Uint8Array, handlers?: ChannelHandlers): Channel {
+    if (!(key instanceof Uint8Array)) throw new InvalidArgumentError('open(key): key must be bytes')
+    const feedKey = Buffer.from(key)
+    const dk = discoveryKey(feedKey)
+    const ch = this.createChannel(dk)
+    if (ch.key === null) {
+      ch.key = feedKey
+      ch.localId = this.nextLocalId++
+      this.local.set(ch.localId, ch)
+      this.queueOrSend(ch.localId, MessageType.Open, null, { key: feedKey, discoveryKey: dk })
+    }
+    if (handlers) ch.handlers = handlers
+    if (ch.remoteId > -1) this.emit('duplex-channel', ch)
+    return ch
+  }
+
+  /** Closes the channel for `discoveryKey`, or refuses it with `Close { discoveryKey }`. */
+  close(dk: Uint8Array): void {
+    const ch = this.created.get(Buffer.from(dk).toString('hex'))
+    if (ch && ch.localId > -1) {
+      ch.close()
+      return
+    }
+    // Refusing a channel we never opened consumes a fresh local id, as the original.
+    this.queueOrSend(this.nextLocalId++, MessageType.Close, CloseCodec, {
+      discoveryKey: Buffer.from(dk),
+    })
+  }
+
+  opened(key: Uint8Array): boolean {
+    const ch = this.created.get(discoveryKey(key).toString('hex'))
+    return !!ch && ch.localId > -1
+  }
+
+  remoteOpened(key: Uint8Array): boolean {
+    const ch = this.created.get(discoveryKey(key).toString('hex'))
+    return !!ch && ch.remoteId > -1
+  }
+
+  /** Whether the remote's Open for `key` carried a valid capability. */
+  remoteVerified(key: Uint8Array): boolean {
+    const ch = this.created.get(discoveryKey(key).toString('hex'))
+    return !!ch && verifyCapability(this, Buffer.from(key), ch.remoteCapability)
+  }
+
+  /** Registers a stream-level extension (frames on channel 0). */
+  registerExtension<T = Buffer>(name: string, handlers: ExtensionHandlers<T> = {}): Extension<T> {
+    return this.extensions.add<T>(name, handlers, (ext, payload) => {
+      if (this.announcedExtensions !== this.extensions.changes) {
+        this.announcedExtensions = this.extensions.changes
+        this.queueOrSend(0, MessageType.Options, OptionsCodec, {
+          extensions: this.extensions.names(),
+        })
+      }
+      return this.queueOrSend(0, MessageType.Extension, ExtensionCodec, {
+        id: ext.id,
+        message: payload,
+      })
+    })
+  }
+
+  /** Sends a keep-alive now (skipped during the handshake or while sends are queued). */
+  ping(): boolean {
+    if (this.handshaking || this.pending.length > 0 || this.destroying) return false
+    this.encoder.writeKeepAlive()
+    return this.flushNow()
+  }
+
+  /** Keep-alive interval in ms (0 disables). */
+  setKeepAlive(ms: number): void {
+    if (this.keepAliveTimer) this.keepAliveTimer.destroy()
+    this.keepAliveTimer = ms ? new IdleTimer(ms, () => this.ping()) : null
+  }
+
+  /** Idle timeout in ms (0 disables); `ontimeout` runs once on the first 'timeout'. */
+  setTimeout(ms: number, ontimeout?: () => void): void {
+    if (this.timeoutTimer) this.timeoutTimer.destroy()
+    this.timeoutTimer = null
+    if (!ms) return
+    this.timeoutTimer = new IdleTimer(ms, () => this.emit('timeout'))
+    if (ontimeout) this.once('timeout', ontimeout)
+  }
+
+  /** Resolves once the outgoing buffer is below its highWaterMark (or the stream is gone). */
+  drained(): Promise<void> {
+    if (!this.backpressured() || this.destroying) return Promise.resolve()
+    return new Promise((resolve) => this.drainWaiters.push(resolve))
+  }
+
+  /** Ends the readable side (after flushing queued frames), as the original's finalize. */
+  finalize(): void {
+    if (!this.handshaking) this.flushNow()
+    this.push(null)
+  }
+
+  override _write(data: unknown, cb: (err: Error | null) => void): void {
+    const chunk = toBuffer(data)
+    if (this.timeoutTimer !== null) this.timeoutTimer.refresh()
+    this.bytesReceived += chunk.byteLength
+    if (this.handshaking && this.handshake !== null) {
+      if (!this.handshake.recv(chunk)) {
+        // An async onauthenticate runs: hold further input until it settles.
+        this.handshake.onresume = () => cb(null)
+        return
+      }
+      cb(null)
+      return
+    }
+    this.recvTransport(chunk)
+    cb(null)
+  }
+
+  override _read(cb: (err: Error | null) => void): void {
+    this.releaseDrainWaiters()
+    cb(null)
+  }
+
+  override _predestroy(): void {
+    if (this.timeoutTimer !== null) this.timeoutTimer.destroy()
+    if (this.keepAliveTimer !== null) this.keepAliveTimer.destroy()
+    this.timeoutTimer = null
+    this.keepAliveTimer = null
+    this.prefinalize.destroy()
+    this.releaseDrainWaiters()
+  }
+
+  override _destroy(cb: (err: Error | null) => void): void {
+    this._predestroy()
+    if (this.handshake !== null) this.handshake.destroy()
+    this.handshake = null
+    this.decoder.destroy()
+    this.rxCipher?.destroy()
+    this.txCipher?.destroy()
+    this.rxCipher = null
+    this.txCipher = null
+    this.pending = []
+    const channels = [...this.created.values()]
+    this.created.clear()
+    this.local.clear()
+    this.remote.clear()
+    for (const ch of channels) {
+      const wasOpen = ch.localId > -1
+      ch.localId = -1
+      ch.remoteId = -1
+      if (wasOpen) this.notifyClose(ch)
+      this.handlers.onchannelclose?.(ch.discoveryKey, ch.key)
+      this.emit('channel-close', ch.discoveryKey, ch.key)
+    }
+    cb(null)
+  }
+
+  /** @internal */
+  _split(): { tx: Buffer; rx: Buffer } | null {
+    return this.splitKeys
+  }
+
+  /** @internal */
+  _sendMessage<I>(
+    channel: number,
+    type: number,
+    codec: MessageCodec<I, unknown>,
+    message: I,
+  ): boolean {
+    return this.queueOrSend(channel, type, codec, message)
+  }
+
+  /** @internal */
+  _sendData(channel: number, message: DataInput): boolean {
+    return this.queueOrSend(channel, MessageType.Data, DataCodec, message)
+  }
+
+  /** @internal Closes `ch` from this side: onclose, then Close on its old id, then maybe end. */
+  _closeLocal(ch: Channel): void {
+    const localId = ch.localId
+    this.detachChannel(ch)
+    this.queueOrSend(localId, MessageType.Close, CloseCodec, {})
+    this.maybeFinalize()
+  }
+
+  private pushBytes(buf: Buffer): boolean {
+    if (this.keepAliveTimer !== null) this.keepAliveTimer.refresh()
+    this.bytesSent += buf.byteLength
+    return this.push(buf)
+  }
+
+  private backpressured(): boolean {
+    return this.encoder.pending >= this.highWaterMarkBytes || Readable.isBackpressured(this)
+  }
+
+  private releaseDrainWaiters(): void {
+    if (this.drainWaiters.length === 0) return
+    const waiters = this.drainWaiters
+    this.drainWaiters = []
+    for (const resolve of waiters) resolve()
+  }
+
+  private queueOrSend<I>(
+    channel: number,
+    type: number,
+    codec: MessageCodec<I, unknown> | null,
+    message: I,
+  ): boolean {
+    if (this.destroying) return false
+    if (this.handshaking || this.pending.length > 0) {
+      this.pending.push({
+        channel,
+        type,
+        codec: codec as MessageCodec<never, unknown> | null,
+        message,
+      })
+      return false
+    }
+    this.encodeFrame(channel, type, codec, message)
+    if (!this.flushQueued) {
+      this.flushQueued = true
+      queueMicrotask(this.flushBound)
+    }
+    return !this.backpressured()
+  }
+
+  private encodeFrame<I>(
+    channel: number,
+    type: number,
+    codec: MessageCodec<I, unknown> | null,
+    message: I,
+  ): void {
+    if (type === MessageType.Open) {
+      // The capability needs the split keys, so it is computed only once the handshake is done
+      // (an Open that already carries one is sent as is, as the original does).
+      const open = message as { key?: Buffer; discoveryKey: Buffer; capability?: Buffer | null }
+      const split = this.splitKeys
+      const cap =
+        open.capability ?? (split && open.key ? capability(open.key, split.tx, split.rx) : null)
+      this.encoder.write(channel, type, OpenCodec, {
+        discoveryKey: open.discoveryKey,
+        capability: cap,
+      })
+    } else if (type === MessageType.Data) {
+      this.encoder.writeData(channel, message as DataInput, DataCodec)
+    } else {
+      this.encoder.write(channel, type, codec!, message)
+    }
+  }
+
+  private flushNow(): boolean {
+    this.flushQueued = false
+    if (this.destroying) return false
+    return this.encoder.flush()
+  }
+
+  private onhandshake(
+    err: Error | null,
+    result: HandshakeResult | null,
+    rest: Buffer | null,
+  ): void {
+    if (err !== null || result === null) {
+      this.destroy(err ?? new StreamDestroyedError('Handshake ended without a result'))
+      return
+    }
+    this.handshake = null
+    this.handshaking = false
+    this.remotePublicKey = result.remotePublicKey
+    this.handshakeHash = result.handshakeHash
+    this.splitKeys = { tx: result.tx, rx: result.rx }
+    if (this.encrypted) {
+      this.rxCipher = new StreamCipher(result.remoteNonce, result.rx)
+      this.txCipher = new StreamCipher(this.nonce, result.tx)
+      this.encoder.setCipher(this.txCipher)
+    }
+    this.handlers.onhandshake?.()
+    this.emit('handshake')
+    if (this.destroying) return
+    if (rest !== null && rest.byteLength > 0) this.recvTransport(rest)
+    this.flushPending()
+  }
+
+  private flushPending(): void {
+    while (this.pending.length > 0 && !this.destroying) {
+      const batch = this.pending
+      this.pending = []
+      for (const p of batch) this.encodeFrame(p.channel, p.type, p.codec, p.message as never)
+    }
+    this.flushNow()
+  }
+
+  private recvTransport(chunk: Buffer): void {
+    if (this.rxCipher !== null) this.rxCipher.update(chunk, chunk)
+    try {
+      this.decoder.push(chunk)
+    } catch (err) {
+      this.destroy(asError(err))
+    }
+  }
+
+  private onframe(channel: number, type: number, buf: Buffer, start: number, end: number): void {
+    if (this.destroying) return
+    switch (type) {
+      case MessageType.Open:
+        this.onopen(channel, OpenCodec.decode(buf, start, end))
+        return
+      case MessageType.Options: {
+        const m = OptionsCodec.decode(buf, start, end)
+        const ch = this.remote.get(channel)
+        if (ch) ch._onoptions(m)
+        else if (channel === 0) this.onstreamoptions(m.extensions)
+        return
+      }
+      case MessageType.Status:
+        this.deliver(channel, 'onstatus', 'status', StatusCodec.decode(buf, start, end))
+        return
+      case MessageType.Have:
+        this.deliver(channel, 'onhave', 'have', HaveCodec.decode(buf, start, end))
+        return
+      case MessageType.Unhave:
+        this.deliver(channel, 'onunhave', 'unhave', UnhaveCodec.decode(buf, start, end))
+        return
+      case MessageType.Want:
+        this.deliver(channel, 'onwant', 'want', WantCodec.decode(buf, start, end))
+        return
+      case MessageType.Unwant:
+        this.deliver(channel, 'onunwant', 'unwant', UnwantCodec.decode(buf, start, end))
+        return
+      case MessageType.Request:
+        this.deliver(channel, 'onrequest', 'request', RequestCodec.decode(buf, start, end))
+        return
+      case MessageType.Cancel:
+        this.deliver(channel, 'oncancel', 'cancel', CancelCodec.decode(buf, start, end))
+        return
+      case MessageType.Data:
+        this.deliver(channel, 'ondata', 'data', DataCodec.decode(buf, start, end))
+        return
+      case MessageType.Close:
+        this.onclose(channel, CloseCodec.decode(buf, start, end))
+        return
+      case MessageType.Extension: {
+        const m = ExtensionCodec.decode(buf, start, end)
+        const ch = this.remote.get(channel)
+        if (ch) ch._onextension(m.id, m.message)
+        else if (channel === 0) this.extensions.receive(m.id, m.message, this)
+        return
+      }
+      default:
+        // Types 11..14 carry nothing in this version of the protocol: ignored, as the original.
+        return
+    }
+  }
+
+  private deliver<M>(
+    channel: number,
+    handler:
+      | 'onstatus'
+      | 'onhave'
+      | 'onunhave'
+      | 'onwant'
+      | 'onunwant'
+      | 'onrequest'
+      | 'oncancel'
+      | 'ondata',
+    event: string,
+    message: M,
+  ): void {
+    const ch = this.remote.get(channel)
+    if (ch === undefined) return
+    const handlers = ch.handlers as Record<string, ((m: M) => void) | undefined>
+    const fn = handlers[handler]
+    if (fn !== undefined) fn.call(handlers, message)
+    ch.emit(event, message)
+  }
+
+  private onopen(channelId: number, message: Open): void {
+    const ch = this.createChannel(Buffer.from(message.discoveryKey))
+    ch.remoteCapability = message.capability === null ? null : Buffer.from(message.capability)
+    ch.remoteId = channelId
+    this.remote.set(channelId, ch)
+    if (ch.localId === -1) {
+      this.handlers.ondiscoverykey?.(ch.discoveryKey)
+      this.emit('discovery-key', ch.discoveryKey)
+    } else {
+      if (this.noise && !ch.remoteVerified) {
+        // Leaks that we know the key, but we opened it first, which already says as much.
+        this.destroy(new InvalidCapabilityError(ch.discoveryKey))
+        return
+      }
+      this.emit('duplex-channel', ch)
+    }
+    if (this.destroying) return
+    ch.handlers.onopen?.()
+    ch.emit('open')
+    this.handlers.onremoteopen?.(ch.discoveryKey)
+    this.emit('remote-open', ch.discoveryKey)
+  }
+
+  private onclose(channelId: number, message: Close): void {
+    let ch = this.remote.get(channelId)
+    if (ch !== undefined) this.remote.delete(channelId)
+    else if (message.discoveryKey !== null)
+      ch = this.created.get(message.discoveryKey.toString('hex'))
+    if (ch === undefined) return
+
+    if (ch.localId > -1 && this.local.get(ch.localId) === ch) {
+      const localId = ch.localId
+      this.local.delete(localId)
+      ch.localId = -1
+      this.queueOrSend(localId, MessageType.Close, CloseCodec, {})
+      this.notifyClose(ch)
+    }
+    if (ch.remoteId === channelId) ch.remoteId = -1
+    this.handlers.onchannelclose?.(ch.discoveryKey, ch.key)
+    this.emit('channel-close', ch.discoveryKey, ch.key)
+    const hex = ch.discoveryKey.toString('hex')
+    if (this.created.get(hex) === ch) this.created.delete(hex)
+    this.maybeFinalize()
+  }
+
+  private onstreamoptions(names: string[]): void {
+    this.extensions.updateRemote(names)
+    this.handlers.onextensions?.(names)
+    this.emit('extensions', names)
+  }
+
+  private createChannel(dk: Buffer): Channel {
+    const hex = dk.toString('hex')
+    const old = this.created.get(hex)
+    if (old) return old
+    const fresh = new Channel(this, dk)
+    this.created.set(hex, fresh)
+    return fresh
+  }
+
+  private detachChannel(ch: Channel): void {
+    if (ch.localId > -1 && this.local.get(ch.localId) === ch) {
+      this.local.delete(ch.localId)
+      ch.localId = -1
+      this.notifyClose(ch)
+    }
+    if (ch.remoteId > -1 && this.remote.get(ch.remoteId) === ch) {
+      this.remote.delete(ch.remoteId)
+    }
+    const hex = ch.discoveryKey.toString('hex')
+    if (this.created.get(hex) === ch) this.created.delete(hex)
+  }
+
+  private notifyClose(ch: Channel): void {
+    ch.handlers.onclose?.()
+    ch.emit('close')
+  }
+
+  /** A non-live stream ends once it has no channels left (and nobody holds prefinalize). */
+  private maybeFinalize(): void {
+    this.emit('prefinalize')
+    this.prefinalize.ready(() => {
+      if (this.destroying) return
+      if (this.created.size > 0) return
+      if (this.live) return
+      this.finalize()
+    })
+  }
+}
+
+function toBuffer(data: unknown): Buffer {
+  if (Buffer.isBuffer(data)) return data
+  if (data instanceof Uint8Array) return Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+  if (typeof data === 'string') return Buffer.from(data)
+  throw new InvalidArgumentError('ProtocolStream only accepts bytes')
+}
+
+function asError(err: unknown): Error {
+  if (err instanceof Error) return err
+  return new ProtocolError('ERR_UNKNOWN', String(err))
+}
