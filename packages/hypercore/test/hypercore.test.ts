@@ -2,7 +2,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { Hypercore, keyPair } from '../src/index.js'
+import { Hypercore, type StorageOption, keyPair } from '../src/index.js'
 import { memoryStorage, tmpDir } from './helpers.js'
 
 const cleanups: (() => void | Promise<void>)[] = []
@@ -10,7 +10,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c()
 })
 
-function open(storage = memoryStorage(), key?: Buffer, opts = {}): Hypercore {
+function open(storage: StorageOption = memoryStorage(), key?: Buffer, opts = {}): Hypercore {
   const core = new Hypercore(storage, key, opts)
   cleanups.push(() => core.close())
   return core
@@ -158,8 +158,8 @@ describe('Hypercore basics', () => {
     const live = core.createReadStream({ live: true, start: 2 })
     const seen: string[] = []
     const done = new Promise<void>((resolve) => {
-      live.on('data', (b: Buffer) => {
-        seen.push(b.toString())
+      live.on('data', (b: unknown) => {
+        seen.push(String(b))
         if (seen.length === 3) resolve()
       })
     })
@@ -177,8 +177,8 @@ describe('Hypercore basics', () => {
       ws.on('finish', () => resolve())
       ws.on('error', reject)
     })
-    for (const s of ['1', '2', '3']) ws.write(Buffer.from(s))
-    ws.end()
+    for (const s of ['1', '2']) ws.write(Buffer.from(s))
+    ws.end(Buffer.from('3'))
     await finished
     expect(core.length).toBe(3)
     expect(((await core.get(2)) as Buffer).toString()).toBe('3')
