@@ -1,0 +1,124 @@
+// Fuzzing the UDP decoder: random, truncated and bit-flipped datagrams give typed errors (never
+// anything else), and a live node fed thousands of them keeps serving with bounded memory.
+import { readFileSync } from 'node:fs'
+import fc from 'fast-check'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DHT, DecodeError, decodeMessage, encodeMessage } from '../src/index.js'
+import {
+  decodeHolepunch,
+  decodeMutable,
+  decodePeersInput,
+  decodePeersOutput,
+} from '../src/messages/values.js'
+import { RawClient } from './helpers/raw-client.js'
+
+const vectors = JSON.parse(readFileSync('/work/shared/spec/vectors/dht-messages.json', 'utf8')) as {
+  captured: { hex: string }[]
+}
+const samples = vectors.captured.map((v) => Buffer.from(v.hex, 'hex'))
+
+/** A datagram: random bytes, a truncated real one, or a real one with a few bytes changed. */
+const datagram = fc.oneof(
+  fc.uint8Array({ maxLength: 300 }),
+  fc
+    .tuple(fc.constantFrom(...samples), fc.nat())
+    .map(([s, n]) => s.subarray(0, n % (s.length + 1))),
+  fc
+    .tuple(
+      fc.constantFrom(...samples),
+      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
+    )
+    .map(([s, edits]) => {
+      const b = Buffer.from(s)
+      for (const [i, v] of edits) b[i % b.length] = v
+      return b
+    }),
+)
+
+function decodesOrThrowsTyped(fn: () => unknown): void {
+  try {
+    fn()
+  } catch (err) {
+    expect(err).toBeInstanceOf(DecodeError)
+  }
+}
+
+describe('decoder fuzz', () => {
+  it('Message decode only ever throws DecodeError', () => {
+    fc.assert(
+      fc.property(datagram, (buf) => {
+        decodesOrThrowsTyped(() => decodeMessage(buf))
+      }),
+      { numRuns: 5000 },
+    )
+  })
+
+  it('value decoders only ever throw DecodeError', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (buf) => {
+        decodesOrThrowsTyped(() => decodePeersInput(buf))
+        decodesOrThrowsTyped(() => decodePeersOutput(buf))
+        decodesOrThrowsTyped(() => decodeMutable(buf))
+        decodesOrThrowsTyped(() => decodeHolepunch(buf))
+      }),
+      { numRuns: 3000 },
+    )
+  })
+
+  it('a decoded message re-encodes to a decodable message with the same fields', () => {
+    fc.assert(
+      fc.property(datagram, (buf) => {
+        let m: ReturnType<typeof decodeMessage>
+        try {
+          m = decodeMessage(buf)
+        } catch {
+          return
+        }
+        const again = decodeMessage(encodeMessage(m))
+        expect(again.rid).toBe(m.rid)
+        expect(again.command).toBe(m.command)
+      }),
+      { numRuns: 2000 },
+    )
+  })
+})
+
+describe('live node under garbage', () => {
+  let node: DHT
+  let client: RawClient
+  beforeAll(async () => {
+    node = new DHT({ host: '127.0.0.1', bootstrap: [] })
+    await node.ready()
+    client = new RawClient()
+    await client.open()
+  })
+  afterAll(async () => {
+    await node.destroy()
+    await client.close()
+  })
+
+  it('drops 20000 hostile datagrams, keeps serving, and does not grow', async () => {
+    const port = node.address().port
+    const packets = fc.sample(datagram, { numRuns: 20000, seed: 42 })
+    const before = process.memoryUsage().heapUsed
+    for (let i = 0; i < packets.length; i++) {
+      client.send(packets[i], port)
+      // let the event loop drain every few hundred packets so the socket buffer keeps up
+      if (i % 200 === 199) await new Promise((r) => setImmediate(r))
+    }
+    const r = 65000
+    const pong = await client.request(
+      encodeMessage({ version: 1, type: 1, rid: r, command: '_ping' }),
+      r,
+      port,
+      3000,
+    )
+    expect(pong?.to?.length).toBe(6)
+    const s = node.stats
+    expect(s.malformed).toBeGreaterThan(1000)
+    // nothing a stranger sent made us store state beyond the bounds
+    expect(node.getNodes().length).toBeLessThanOrEqual(20 * 257)
+    const grown = process.memoryUsage().heapUsed - before
+    expect(grown).toBeLessThan(64 * 1024 * 1024)
+  })
+})
