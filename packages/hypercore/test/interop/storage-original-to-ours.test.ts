@@ -16,8 +16,8 @@ describe('storage: hypercore@9 writes, ours reads', () => {
     const feed = await openOriginal(dir)
     const blocks: Buffer[] = []
     for (let i = 0; i < 9000; i++) blocks.push(Buffer.from(`v9 ${i}`))
-    await cb((done) => feed.append(blocks.slice(0, 8500), done))
-    for (let i = 8500; i < 9000; i++) await cb((done) => feed.append(blocks[i], done))
+    await cb<number>((done) => feed.append(blocks.slice(0, 8500), done))
+    for (let i = 8500; i < 9000; i++) await cb<number>((done) => feed.append(blocks[i], done))
     const key = feed.key
     await cb((done) => feed.close(done))
 

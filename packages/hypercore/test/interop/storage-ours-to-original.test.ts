@@ -34,7 +34,7 @@ describe('storage: ours writes, hypercore@9 reads', () => {
       valid: 300,
       invalid: 0,
     })
-    await cb((done) => feed.append(Buffer.from('from v9'), done))
+    await cb<number>((done) => feed.append(Buffer.from('from v9'), done))
     await cb((done) => feed.close(done))
 
     const back = new Hypercore(dir)
