@@ -60,3 +60,10 @@ export class UnknownKeyPairError extends CorestoreError {
     super('ERR_UNKNOWN_KEY_PAIR', `no key is stored for discovery key ${discoveryKey}`)
   }
 }
+
+/** `replicate()` before this package can carry cores over a protocol stream. */
+export class ReplicationUnavailableError extends CorestoreError {
+  constructor(what: string) {
+    super('ERR_REPLICATION_UNAVAILABLE', `Corestore replication needs ${what}, not available yet`)
+  }
+}

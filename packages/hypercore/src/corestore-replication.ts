@@ -1,0 +1,123 @@
+import { toHex } from './corestore-layout.js'
+// Corestore replication: every core of a store over one protocol stream. Cores opened later join
+// every open stream, and a channel the remote opens for a core we store is answered by opening
+// that core on demand (corestore@5's replicate + ondiscoverykey).
+import type { CoreRegistry } from './corestore-registry.js'
+import type { Hypercore } from './hypercore.js'
+
+/** The parts of a hypercore-protocol stream the store drives. */
+export interface CorestoreReplicationStream {
+  on(event: 'discovery-key', listener: (discoveryKey: Buffer) => void): unknown
+  on(event: 'close' | 'end' | 'finish', listener: () => void): unknown
+  close(discoveryKey: Buffer): void
+  destroy(err?: Error): void
+  readonly destroyed: boolean
+}
+
+export interface CorestoreReplicateOptions {
+  /** Replicate onto this existing stream instead of a new one. */
+  stream?: CorestoreReplicationStream
+  live?: boolean
+  [option: string]: unknown
+}
+
+/** Makes a new protocol stream; set once the protocol package provides one. */
+export type StreamFactory = (
+  isInitiator: boolean,
+  opts: CorestoreReplicateOptions,
+) => CorestoreReplicationStream
+/** Puts one core on a stream (a Hypercore's `replicate(isInitiator, { stream })`). */
+export type CoreAttacher = (
+  core: Hypercore,
+  isInitiator: boolean,
+  opts: CorestoreReplicateOptions & { stream: CorestoreReplicationStream },
+) => void
+
+interface OpenStream {
+  stream: CorestoreReplicationStream
+  opts: CorestoreReplicateOptions
+  /** Discovery keys (hex) of the cores already on this stream. */
+  attached: Set<string>
+  closed: boolean
+}
+
+export class StoreReplication {
+  private readonly streams: OpenStream[] = []
+
+  constructor(
+    private readonly registry: CoreRegistry,
+    private readonly createStream: StreamFactory,
+    private readonly attachCore: CoreAttacher,
+  ) {}
+
+  replicate(
+    isInitiator: boolean,
+    cores: Iterable<Hypercore>,
+    opts: CorestoreReplicateOptions,
+  ): CorestoreReplicationStream {
+    const stream = opts.stream ?? this.createStream(isInitiator, opts)
+    const state: OpenStream = { stream, opts, attached: new Set(), closed: false }
+    for (const core of cores) this.attachWhenReady(state, core, isInitiator)
+
+    stream.on('discovery-key', (discoveryKey) => this.onDiscoveryKey(state, discoveryKey))
+    const onclose = () => {
+      if (state.closed) return
+      state.closed = true
+      const i = this.streams.indexOf(state)
+      if (i !== -1) this.streams.splice(i, 1)
+    }
+    stream.on('finish', onclose)
+    stream.on('end', onclose)
+    stream.on('close', onclose)
+    this.streams.push(state)
+    return stream
+  }
+
+  /** A core that just opened joins every open stream (as the responder, like corestore@5). */
+  inject(core: Hypercore): void {
+    for (const state of this.streams) this.attachWhenReady(state, core, false)
+  }
+
+  destroyAll(): void {
+    for (const state of this.streams.splice(0)) {
+      state.closed = true
+      state.stream.destroy()
+    }
+  }
+
+  private onDiscoveryKey(state: OpenStream, discoveryKey: Buffer) {
+    // The remote asked for a core we did not offer: open it if we store it, else say no.
+    this.registry.exists(discoveryKey).then(
+      (exists) => {
+        if (state.closed || this.registry.closed) return
+        if (!exists) {
+          state.stream.close(discoveryKey)
+          return
+        }
+        const { core } = this.registry.get({ discoveryKey })
+        core.ready().catch(() => {
+          if (!state.closed) state.stream.close(discoveryKey)
+        })
+        this.attachWhenReady(state, core, false)
+      },
+      () => {
+        if (!state.closed) state.stream.close(discoveryKey)
+      },
+    )
+  }
+
+  private attachWhenReady(state: OpenStream, core: Hypercore, isInitiator: boolean) {
+    core.ready().then(
+      () => {
+        if (state.closed || core.closed || !core.discoveryKey) return
+        const id = toHex(core.discoveryKey)
+        if (state.attached.has(id)) return
+        state.attached.add(id)
+        this.attachCore(core, isInitiator, { ...state.opts, stream: state.stream })
+      },
+      () => {
+        // A core that cannot open is simply not replicated, as in corestore@5.
+      },
+    )
+  }
+}
