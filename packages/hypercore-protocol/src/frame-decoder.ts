@@ -10,10 +10,13 @@ export const MAX_FRAME_SIZE = 8 * 1024 * 1024
 /** Varints on the frame layer longer than this are rejected (2^56 is beyond any valid length). */
 const MAX_VARINT_BYTES = 8
 
+/** First capacity for a body that spans chunks. */
+const MIN_GATHER = 16 * 1024
+
 /**
  * Receives one frame. `body` holds the frame in `[start, end)`: a view into the received chunk
- * when the frame arrived whole, else a buffer of exactly the body's size. Views stay valid as
- * long as the caller keeps the chunk; the decoder never reuses them.
+ * when the frame arrived whole, else a buffer gathered for it. The decoder never writes into
+ * chunks, so views stay valid as long as nobody rewrites the chunk.
  */
 export type FrameHandler = (
   channel: number,
@@ -36,8 +39,12 @@ export class FrameDecoder {
   private consumed = 0
   private length = 0
   private header = 0
+  /**
+   * A body that spans chunks is gathered here. Its capacity doubles as bytes arrive (up to the
+   * body length), so memory follows what a peer actually sent, not the length it announced.
+   */
   private body: Buffer | null = null
-  private missing = 0
+  private filled = 0
   /** Set by destroy() (e.g. from inside a handler) so the current chunk is not read further. */
   destroyed = false
 
@@ -133,28 +140,37 @@ export class FrameDecoder {
     this.state = STATE_BODY
     if (bodyLength === 0) this.emit(chunk, offset, offset)
     else if (chunk.byteLength - offset < bodyLength) {
-      // The body spans chunks: its size is bounded above, so allocating it whole is safe.
-      this.body = Buffer.allocUnsafe(bodyLength)
-      this.missing = bodyLength
+      // The body spans chunks: keep views of what arrives and join them once complete, so memory
+      // follows the bytes received, not the length a peer announced.
+      this.body = Buffer.allocUnsafe(Math.min(bodyLength, MIN_GATHER))
+      this.filled = 0
     }
   }
 
   private readBody(chunk: Buffer, offset: number): number {
-    const available = chunk.byteLength - offset
-    if (this.body === null) {
+    let body = this.body
+    if (body === null) {
       // Whole body inside this chunk: hand out a view, no copy.
       const end = offset + this.length
       this.emit(chunk, offset, end)
       return end
     }
-    const n = available < this.missing ? available : this.missing
-    chunk.copy(this.body, this.body.byteLength - this.missing, offset, offset + n)
-    this.missing -= n
+    const missing = this.length - this.filled
+    const available = chunk.byteLength - offset
+    const n = available < missing ? available : missing
+    if (this.filled + n > body.byteLength) {
+      const grown = Buffer.allocUnsafe(
+        Math.min(this.length, Math.max(this.filled + n, body.byteLength * 2)),
+      )
+      body.copy(grown, 0, 0, this.filled)
+      this.body = body = grown
+    }
+    chunk.copy(body, this.filled, offset, offset + n)
+    this.filled += n
     offset += n
-    if (this.missing === 0) {
-      const body = this.body
+    if (this.filled === this.length) {
       this.body = null
-      this.emit(body, 0, body.byteLength)
+      this.emit(body, 0, this.length)
     }
     return offset
   }

@@ -102,7 +102,14 @@ export const SAMPLES: Sample[] = [
   },
 ]
 
-/** Plain-object copy (Buffers compared by content, decoded views detached). */
+/** Plain-object copy with bytes as hex strings (compared by content, decoded views detached). */
 export function plain(m: unknown): unknown {
-  return JSON.parse(JSON.stringify(m))
+  if (m instanceof Uint8Array) return `hex:${Buffer.from(m).toString('hex')}`
+  if (Array.isArray(m)) return m.map(plain)
+  if (m !== null && typeof m === 'object') {
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(m)) out[k] = plain(v)
+    return out
+  }
+  return m
 }

@@ -1,0 +1,152 @@
+// The incremental frame decoder: any split of the byte stream yields the same frames; oversized,
+// overlong and random input raise typed errors, never buffering more than one bounded frame.
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import {
+  FrameDecoder,
+  FrameTooLargeError,
+  InvalidFrameError,
+  MAX_FRAME_SIZE,
+  ProtocolError,
+} from '../src/index.js'
+
+interface Frame {
+  channel: number
+  type: number
+  body: string
+}
+
+function varint(n: number): number[] {
+  const out: number[] = []
+  while (n >= 0x80) {
+    out.push((n % 128) | 0x80)
+    n = Math.floor(n / 128)
+  }
+  out.push(n)
+  return out
+}
+
+function encodeFrame(f: Frame): Buffer {
+  const body = Buffer.from(f.body, 'hex')
+  const header = varint(f.channel * 16 + f.type)
+  return Buffer.concat([
+    Buffer.from(varint(header.length + body.byteLength)),
+    Buffer.from(header),
+    body,
+  ])
+}
+
+function collect(chunks: Buffer[]): Frame[] {
+  const out: Frame[] = []
+  const d = new FrameDecoder((channel, type, buf, start, end) => {
+    out.push({ channel, type, body: buf.subarray(start, end).toString('hex') })
+  })
+  for (const c of chunks) d.push(c)
+  return out
+}
+
+/** Splits `buf` at the given cut points. */
+function split(buf: Buffer, cuts: number[]): Buffer[] {
+  const points = [...new Set(cuts.map((c) => c % (buf.byteLength + 1)))].sort((a, b) => a - b)
+  const out: Buffer[] = []
+  let prev = 0
+  for (const p of points) {
+    out.push(buf.subarray(prev, p))
+    prev = p
+  }
+  out.push(buf.subarray(prev))
+  return out
+}
+
+const frameArb = fc.record({
+  channel: fc.oneof(fc.nat(7), fc.nat(100000)),
+  type: fc.nat(15),
+  body: fc
+    .oneof(fc.uint8Array({ maxLength: 40 }), fc.uint8Array({ minLength: 100, maxLength: 400 }))
+    .map((u) => Buffer.from(u).toString('hex')),
+})
+
+describe('FrameDecoder', () => {
+  it('yields the same frames whatever the chunk split (incl. keep-alives)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(frameArb, fc.constant(null)), { maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        (frames, cuts) => {
+          const bytes = Buffer.concat(
+            frames.map((f) => (f === null ? Buffer.from([0]) : encodeFrame(f))),
+          )
+          const expected = frames.filter((f): f is Frame => f !== null)
+          expect(collect(split(bytes, cuts))).toEqual(expected)
+        },
+      ),
+      { numRuns: 1000 },
+    )
+  })
+
+  it('accepts 1-byte chunks', () => {
+    const frames: Frame[] = [
+      { channel: 1, type: 0, body: 'aa'.repeat(70) },
+      { channel: 0, type: 15, body: '01' },
+      { channel: 3, type: 10, body: '' },
+    ]
+    const bytes = Buffer.concat(frames.map(encodeFrame))
+    const chunks = [...bytes].map((b) => Buffer.from([b]))
+    expect(collect(chunks)).toEqual(frames)
+  })
+
+  it('rejects a frame over MAX_FRAME_SIZE from its length prefix alone', () => {
+    const d = new FrameDecoder(() => {})
+    const prefix = Buffer.from(varint(MAX_FRAME_SIZE + 100))
+    let error: unknown = null
+    try {
+      d.push(prefix)
+    } catch (err) {
+      error = err
+    }
+    expect(error).toBeInstanceOf(FrameTooLargeError)
+    expect((error as FrameTooLargeError).code).toBe('ERR_FRAME_TOO_LARGE')
+  })
+
+  it('accepts a body of exactly MAX_FRAME_SIZE and rejects one byte more', () => {
+    const ok = new FrameDecoder(() => {})
+    const header = [0x19]
+    ok.push(Buffer.from([...varint(MAX_FRAME_SIZE + 1), ...header]))
+    const tooBig = new FrameDecoder(() => {})
+    expect(() => tooBig.push(Buffer.from([...varint(MAX_FRAME_SIZE + 2), ...header]))).toThrow(
+      FrameTooLargeError,
+    )
+  })
+
+  it('honours a smaller configured maximum', () => {
+    const d = new FrameDecoder(() => {}, 1024)
+    expect(() => d.push(encodeFrame({ channel: 1, type: 9, body: '00'.repeat(1025) }))).toThrow(
+      FrameTooLargeError,
+    )
+  })
+
+  it('rejects overlong varints', () => {
+    const d = new FrameDecoder(() => {})
+    expect(() => d.push(Buffer.alloc(9, 0x80))).toThrow(InvalidFrameError)
+  })
+
+  it('rejects a header longer than the frame it sits in', () => {
+    const d = new FrameDecoder(() => {})
+    // L = 1 but the header varint takes 2 bytes.
+    expect(() => d.push(Buffer.from([0x01, 0x90, 0x01]))).toThrow(InvalidFrameError)
+  })
+
+  it('random input throws only typed protocol errors', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 64 }), { maxLength: 8 }), (chunks) => {
+        const d = new FrameDecoder(() => {})
+        try {
+          for (const c of chunks) d.push(Buffer.from(c))
+        } catch (err) {
+          expect(err).toBeInstanceOf(ProtocolError)
+        }
+      }),
+      { numRuns: 3000 },
+    )
+  })
+})
