@@ -36,3 +36,7 @@ export type {
   DiscoveryReplyNode,
   HolepunchTarget,
 } from './discovery-dht.js'
+export { UdpStream, UDP_STREAM_DEFAULTS } from './udp-stream.js'
+export type { UdpStreamOptions } from './udp-stream.js'
+export { UdpStreamTransport, UDP_TRANSPORT_DEFAULTS } from './udp-transport.js'
+export type { UdpTransportOptions } from './udp-transport.js'
