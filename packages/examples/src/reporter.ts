@@ -7,15 +7,19 @@ export class Reporter {
   readonly json: boolean
   private progressShown = false
 
-  constructor(opts: { json: boolean }) {
+  private readonly out: NodeJS.WritableStream
+
+  /** `out` is where events go: stdout, or stderr for programs whose stdout carries data. */
+  constructor(opts: { json: boolean; out?: NodeJS.WritableStream }) {
     this.json = opts.json
+    this.out = opts.out ?? process.stdout
   }
 
   /** One event: `{"event": name, ...fields}` with --json, `text` otherwise. */
   event(name: string, fields: EventFields, text: string): void {
     this.clearProgress()
-    if (this.json) process.stdout.write(`${JSON.stringify({ event: name, ...fields })}\n`)
-    else process.stdout.write(`${text}\n`)
+    if (this.json) this.out.write(`${JSON.stringify({ event: name, ...fields })}\n`)
+    else this.out.write(`${text}\n`)
   }
 
   /** A progress bar for files and bytes; redrawn in place on a terminal, silent otherwise. */

@@ -1,0 +1,64 @@
+// Drive -> folder: writes every file below a drive path whose local copy differs (size, mtime).
+// Each file is written to `<name>.partial` and renamed when complete.
+import { createWriteStream } from 'node:fs'
+import { mkdir, rename, rm, stat, utimes } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import type { Hyperdrive, Stat } from '@hyperstack/hyperdrive'
+
+export interface ExportCounts {
+  files: number
+  bytes: number
+}
+
+export interface ExportResult extends ExportCounts {
+  /** Files written by this call (others were already up to date). */
+  written: number
+  changedPaths: string[]
+}
+
+export async function exportTree(
+  drive: Hyperdrive,
+  root: string,
+  folder: string,
+  onprogress?: (done: ExportCounts, total: ExportCounts) => void,
+): Promise<ExportResult> {
+  const files = await listFiles(drive, root)
+  const total = { files: files.length, bytes: files.reduce((n, f) => n + f.stat.size, 0) }
+  const done = { files: 0, bytes: 0 }
+  const changedPaths: string[] = []
+  for (const file of files) {
+    const target = join(folder, file.path)
+    const local = await stat(target).catch(() => null)
+    if (
+      !local ||
+      local.size !== file.stat.size ||
+      Math.floor(local.mtimeMs) !== file.stat.mtime.getTime()
+    ) {
+      await mkdir(dirname(target), { recursive: true })
+      const partial = `${target}.partial`
+      try {
+        await pipeline(drive.createReadStream(file.path), createWriteStream(partial))
+      } catch (err) {
+        await rm(partial, { force: true })
+        throw err
+      }
+      await utimes(partial, file.stat.mtime, file.stat.mtime)
+      await rename(partial, target)
+      changedPaths.push(file.path)
+    }
+    done.files++
+    done.bytes += file.stat.size
+    onprogress?.(done, total)
+  }
+  return { ...total, written: changedPaths.length, changedPaths }
+}
+
+async function listFiles(drive: Hyperdrive, root: string): Promise<{ path: string; stat: Stat }[]> {
+  const top = await drive.stat(root)
+  if (top.isFile()) return [{ path: root, stat: top }]
+  const entries = await drive.readdir(root, { recursive: true, includeStats: true })
+  return entries
+    .filter((entry) => entry.stat.isFile())
+    .map((entry) => ({ path: entry.path, stat: entry.stat }))
+}
