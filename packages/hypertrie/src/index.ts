@@ -38,3 +38,18 @@ export {
   TriePathError,
 } from './errors.js'
 export { EXTENSION_NAME } from './lookup-extension.js'
+export {
+  MountableTrie,
+  MountWatcher,
+  type MountableTrieOptions,
+  type MountedNode,
+  type MountGetOptions,
+  type MountIteratorOptions,
+  type MountOptions,
+  type MountDiffEntry,
+  type MountHistoryEntry,
+  type TrieProvider,
+  type CorestoreLike,
+} from './mounts.js'
+export { type MountInfo, MOUNT_FLAG, MOUNT_PREFIX, normalizePath } from './mount-paths.js'
+export { DEFAULT_MAX_SYMLINK_DEPTH } from './symlinks.js'

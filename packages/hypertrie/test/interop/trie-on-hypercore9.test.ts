@@ -38,8 +38,8 @@ steps.push({
 })
 
 const simple = (n: HypertrieNode | V5Node | null) =>
-  n ? { key: n.key, seq: n.seq, value: valueOf(n)?.toString() ?? null } : null
-const valueOf = (n: HypertrieNode | V5Node): Buffer | null =>
+  n ? { key: n.key, seq: n.seq, value: rawValue(n)?.toString() ?? null } : null
+const rawValue = (n: HypertrieNode | V5Node): Buffer | null =>
   'valueBuffer' in n ? n.valueBuffer : n.value
 
 const cleanups: (() => void)[] = []
