@@ -2,6 +2,7 @@
 // with bounded concurrency and progress reports.
 import type { DriveCore, DriveTrie } from './drive-backend.js'
 import type { Stat } from './stat.js'
+import { asBytes } from './trie-feed.js'
 
 export interface DownloadOptions {
   /** Descend into subdirectories (default true). */
@@ -49,7 +50,7 @@ export async function downloadFiles(
       const { core, index } = jobs[next++]
       const block = await core.get(index)
       progress.downloadedBlocks++
-      progress.downloadedBytes += block.length
+      progress.downloadedBytes += asBytes(block).length
       onprogress({ ...progress })
     }
   }

@@ -9,10 +9,23 @@ export interface CoreGetOptions {
 export interface CoreSeekOptions {
   start?: number
   end?: number
+  wait?: boolean
+  timeout?: number
 }
 
 /** A seek result: block index and offset inside it (either shape is accepted). */
 export type CoreSeekResult = { index: number; offset: number } | [number, number]
+
+export interface CoreExtensionHandlers {
+  encoding?: 'binary'
+  onmessage(message: Buffer, peer: unknown): void
+}
+
+export interface CoreExtensionChannel {
+  send(message: Buffer, peer: unknown): void
+  broadcast(message: Buffer): void
+  destroy?(): void
+}
 
 /** The subset of a Hypercore the drive uses (metadata and content cores). */
 export interface DriveCore {
@@ -23,8 +36,12 @@ export interface DriveCore {
   readonly writable: boolean
   ready(): Promise<void>
   append(blocks: Buffer | Buffer[]): Promise<unknown>
-  get(index: number, opts?: CoreGetOptions): Promise<Uint8Array>
+  /** A block; the drive checks at run time that it is bytes. */
+  get(index: number, opts?: CoreGetOptions): Promise<unknown>
   has(index: number): boolean | Promise<boolean>
+  readonly sparse?: boolean
+  update?(opts?: { ifAvailable?: boolean; minLength?: number; hash?: boolean }): Promise<unknown>
+  registerExtension?(name: string, handlers: CoreExtensionHandlers): CoreExtensionChannel
   seek(byteOffset: number, opts?: CoreSeekOptions): Promise<CoreSeekResult>
   close(): Promise<void>
   on(event: string, listener: (...args: never[]) => void): unknown

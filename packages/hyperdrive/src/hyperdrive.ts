@@ -315,7 +315,9 @@ export class Hyperdrive extends EventEmitter {
     let path = name
     for (let depth = 0; depth <= MAX_SYMLINK_DEPTH; depth++) {
       const located = await this.lstatLocated(path, file)
-      if (!located.stat.linkname) return located
+      // Only a real link is followed: an implicit directory copies its first child's Stat, linkname
+      // included (as the original), and the original would wrongly follow that copied link.
+      if (!located.stat.linkname || !located.stat.isSymbolicLink()) return located
       path = fixName(resolveLinkTarget(path, located.stat.linkname))
     }
     throw new TooManySymlinksError(name)

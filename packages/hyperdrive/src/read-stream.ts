@@ -4,6 +4,7 @@ import { Readable } from 'streamx'
 import { type ReadRangeOptions, fileByteRange } from './content-range.js'
 import { type DriveCore, seekResult } from './drive-backend.js'
 import { ContentMismatchError } from './errors.js'
+import { asBytes } from './trie-feed.js'
 
 /** Where a file's bytes live: `blocks` blocks from `offset`, the first one at `byteOffset`. */
 export interface FileLocation {
@@ -32,7 +33,7 @@ export class FileReadStream extends Readable {
   private end = 0
   private skip = 0
   private remaining = 0
-  private readonly inflight: Promise<Uint8Array>[] = []
+  private readonly inflight: Promise<unknown>[] = []
 
   constructor(locate: () => Promise<FileLocation>, opts: FileReadStreamOptions = {}) {
     super()
@@ -112,10 +113,7 @@ export class FileReadStream extends Readable {
         loc.path,
       )
     }
-    const block = await pending
-    let data = Buffer.isBuffer(block)
-      ? block
-      : Buffer.from(block.buffer, block.byteOffset, block.length)
+    let data = asBytes(await pending)
     if (this.skip) {
       data = data.subarray(this.skip)
       this.skip = 0
