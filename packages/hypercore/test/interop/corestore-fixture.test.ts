@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { coreDiscoveryKey, deriveCoreKeys } from '../../src/corestore-keys.js'
 import { coreStorageRoot } from '../../src/corestore-layout.js'
 import { loadCoreKeys, loadMasterKey, toStorageFunction } from '../../src/corestore-storage.js'
+import { Corestore } from '../../src/corestore.js'
 
 const FIXTURE = '/work/shared/fixtures/hyperdrive-v10-basic/storage'
 const CORES = [
@@ -88,5 +89,41 @@ describe('corestore@5 fixture hyperdrive-v10-basic', () => {
     }
     // Loading keys never rewrites a stored core.
     expect(digestTree(dir)).toEqual(before)
+  })
+
+  it("opens the drives' cores through Corestore with the lengths and blocks the originals wrote", async () => {
+    const store = new Corestore(dir)
+    await store.ready()
+    try {
+      const metadataA = store.default()
+      await metadataA.ready()
+      expect(metadataA.key?.toString('hex')).toBe(CORES[0].key)
+      expect(metadataA.writable).toBe(true)
+      expect(metadataA.length).toBe(16)
+
+      const metadataB = store.namespace('b').default()
+      await metadataB.ready()
+      expect(metadataB.key?.toString('hex')).toBe(CORES[2].key)
+      expect(metadataB.length).toBe(5)
+
+      // Content cores are reopened by key, as hyperdrive does; their name files make them writable.
+      const contentA = store.get({ key: CORES[1].key })
+      await contentA.ready()
+      expect(contentA.writable).toBe(true)
+      expect(contentA.length).toBe(8)
+      const sizes: number[] = []
+      for (let i = 0; i < 8; i++) sizes.push(((await contentA.get(i)) as Buffer).byteLength)
+      expect(sizes).toEqual([5, 100000, 0, 524288, 75712, 5, 14, 9])
+      expect(((await contentA.get(0)) as Buffer).toString()).toBe('world')
+      expect(contentA.byteLength).toBe(700033)
+
+      const contentB = store.get({ key: Buffer.from(CORES[3].key, 'hex') })
+      await contentB.ready()
+      expect(contentB.writable).toBe(true)
+      expect(((await contentB.get(0)) as Buffer).toString()).toBe('hello from b')
+      expect(await contentA.audit()).toEqual({ valid: 8, invalid: 0 })
+    } finally {
+      await store.close()
+    }
   })
 })
