@@ -1,5 +1,6 @@
 // The public Hypercore class: a signed append-only log on hypercore@9's storage layout.
 import { EventEmitter } from 'node:events'
+import type { ProtocolStream } from '@hyperstack/hypercore-protocol'
 import * as flat from 'flat-tree'
 import type { Readable, Writable } from 'streamx'
 import { Bitfield } from './bitfield.js'
@@ -25,8 +26,15 @@ import {
   NotWritableError,
   OutOfBoundsError,
 } from './errors.js'
+import {
+  type FeedExtension,
+  type FeedExtensionHandlers,
+  FeedExtensions,
+} from './feed-extensions.js'
 import { MerkleTree } from './merkle-tree.js'
+import type { Peer } from './peer.js'
 import { type Proof, type VerifiedPut, verifyProof } from './put.js'
+import { type ReplicateOptions, Replicator, replicate } from './replicator.js'
 import {
   CoreStorage,
   type CoreStorage as CoreStorageType,
@@ -115,6 +123,10 @@ export class Download {
   end: number
   readonly linear: boolean
   readonly blocks: number[] | null
+  /** The core's own whole-log selection (its end follows peers in non-live replication). */
+  implicit = false
+  /** Lowest index not yet known to be stored (a scan hint for the replicator). */
+  cursor: number
   readonly done: Promise<void>
   resolve!: () => void
   reject!: (err: Error) => void
@@ -128,6 +140,7 @@ export class Download {
       end = this.blocks.length ? Math.max(...this.blocks) + 1 : 0
     }
     this.start = start
+    this.cursor = start
     this.end = end
     this.linear = !!range.linear
     this.done = new Promise<void>((resolve, reject) => {
@@ -181,6 +194,8 @@ type HypercoreEvents = {
   'peer-add': [peer: unknown]
   'peer-remove': [peer: unknown]
   'peer-open': [peer: unknown]
+  'peer-error': [err: Error, peer: unknown]
+  'remote-update': [peer: unknown]
   sync: []
   clear: [start: number, end: number]
   close: []
@@ -206,12 +221,15 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   uploading: boolean
   readonly maxRequests: number
   /** Set by the replicator: connected peers. */
-  peers: unknown[] = []
+  peers: Peer[] = []
   /** Download selections the replicator serves. */
   readonly selections: Download[] = []
   /** Waiters for blocks, lengths and byte offsets. */
   readonly waiters = new Waiters()
   replicator: CoreReplicator | null = null
+  /** Feed-level extensions (registerExtension). */
+  readonly extensions: FeedExtensions
+  private ownReplicator: Replicator | null = null
 
   bitfield: Bitfield | null = null
   storage: CoreStorageType
@@ -264,7 +282,8 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     this.alwaysIfAvailable = o.ifAvailable ?? HYPERCORE_DEFAULTS.ifAvailable
     this.codec = toCodec(o.valueEncoding)
     this.storage = new CoreStorage(toFileFactory(storage))
-    if (!this.sparse) this.download({ start: 0, end: -1 })
+    this.extensions = new FeedExtensions(() => this.replicatorPeers())
+    if (!this.sparse) this.download({ start: 0, end: -1 }).selection.implicit = true
     // Open right away, as the original does; errors surface through ready() and every operation.
     this.ready().catch((err: Error) => {
       if (this.listenerCount('error') > 0) this.emit('error', err)
@@ -715,9 +734,67 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   /** Re-checks selections after new local blocks. */
   checkSelections(): void {
     const bitfield = this.bitfield as Bitfield
+    let changed = false
     for (const sel of this.selections.slice()) {
-      if (sel.isComplete(bitfield, this.length)) this.finishSelection(sel)
+      if (sel.isComplete(bitfield, this.length)) {
+        this.finishSelection(sel)
+        changed = true
+      }
     }
+    if (changed) this.ownReplicator?.selectionsChanged()
+  }
+
+  // --- replication ---
+
+  /**
+   * Replicates over a hypercore-protocol@8 stream: a new one (`isInitiator` true/false) or an
+   * existing one (passed as `isInitiator` or `opts.stream`, e.g. a Corestore's).
+   */
+  replicate(isInitiator: boolean | ProtocolStream, opts: ReplicateOptions = {}): ProtocolStream {
+    if (!this.sparse && !opts.live && !this.selections.some((s) => s.implicit)) {
+      // As the original: a non-sparse core downloads everything the peers have.
+      this.download({ start: 0, end: -1 }).selection.implicit = true
+    }
+    return replicate(this, this.getReplicator(), isInitiator, opts)
+  }
+
+  private getReplicator(): Replicator {
+    if (!this.ownReplicator) {
+      this.ownReplicator = new Replicator(this)
+      this.replicator = this.ownReplicator
+      this.peers = this.ownReplicator.peers
+    }
+    return this.ownReplicator
+  }
+
+  /** Connected peers (Peer objects of the replicator). */
+  replicatorPeers(): Peer[] {
+    return this.ownReplicator ? this.ownReplicator.peers : []
+  }
+
+  /** Registers a feed extension announced to every peer (hypercore@9's registerExtension). */
+  registerExtension<T = unknown>(
+    name: string,
+    handlers: FeedExtensionHandlers<T> = {},
+  ): FeedExtension<T> {
+    return this.extensions.add(name, handlers)
+  }
+
+  setDownloading(downloading: boolean): void {
+    this.downloading = downloading
+    for (const peer of this.replicatorPeers()) peer.setDownloading(downloading)
+  }
+
+  setUploading(uploading: boolean): void {
+    this.uploading = uploading
+    for (const peer of this.replicatorPeers()) peer.setUploading(uploading)
+  }
+
+  /** The largest length a connected peer reported. */
+  get remoteLength(): number {
+    let len = 0
+    for (const peer of this.replicatorPeers()) if (peer.remoteLength > len) len = peer.remoteLength
+    return len
   }
 
   // --- clear / audit ---

@@ -1,0 +1,463 @@
+// One remote peer of one core on one channel: Have/Want exchange, requests, verified Data, as hypercore@9's Peer.
+import type {
+  Cancel,
+  Channel,
+  ChannelHandlers,
+  Data,
+  Have,
+  Options,
+  Request,
+  Status,
+  Unhave,
+  Unwant,
+  Want,
+} from '@hyperstack/hypercore-protocol'
+import { decodeRle, encodeRle } from './bitfield-rle.js'
+import type { Bitfield } from './bitfield.js'
+import { HypercoreError, InvalidMessageError, UnrequestedDataError } from './errors.js'
+import type { ExtensionPeer } from './feed-extensions.js'
+import type { Download, Hypercore } from './hypercore.js'
+import { MAX_REMOTE_INDEX, RemoteBitfield } from './remote-bitfield.js'
+import { MemoryTreeBits, digest } from './tree-index.js'
+
+/** Wants cover 1 MiB-block regions, as the original sends them. */
+const WANT_REGION = 1024 * 1024
+const MAX_INFLIGHT_WANTS = 16
+
+export interface PeerOptions {
+  live: boolean
+  download: boolean
+  upload: boolean
+  maxRequests: number
+}
+
+interface InflightRequest {
+  index: number
+  hash: boolean
+}
+
+/** What the peer needs from the replicator that owns it. */
+export interface PeerHost {
+  readonly core: Hypercore
+  /** Blocks requested from any peer (so two peers are not asked for the same block). */
+  readonly reserved: Set<number>
+  updateAll(): void
+  removePeer(peer: Peer, err: Error | null): void
+}
+
+export class Peer implements ChannelHandlers, ExtensionPeer {
+  readonly host: PeerHost
+  readonly core: Hypercore
+  channel: Channel | null = null
+  readonly remoteBitfield = new RemoteBitfield()
+  remoteLength = 0
+  remoteWant = false
+  remoteOpened = false
+  remoteUploading = true
+  remoteDownloading = true
+  remoteAck = false
+  remoteExtensions: string[] = []
+  downloading: boolean
+  uploading: boolean
+  readonly live: boolean
+  readonly maxRequests: number
+  readonly inflight = new Map<number, InflightRequest>()
+  /** Why this peer was dropped (a typed error when it misbehaved). */
+  error: Error | null = null
+  private readonly remoteTree = new MemoryTreeBits()
+  private readonly wants = new Set<number>()
+  private inflightWants = 0
+  private ended = false
+  private destroyed = false
+  private readonly defaultDownloading: boolean
+  private dataChain: Promise<void> = Promise.resolve()
+
+  constructor(host: PeerHost, opts: PeerOptions) {
+    this.host = host
+    this.core = host.core
+    this.downloading = opts.download
+    this.uploading = opts.upload
+    this.live = opts.live
+    this.maxRequests = opts.maxRequests
+    this.defaultDownloading = this.downloading
+  }
+
+  get remotePublicKey(): Buffer | null {
+    const stream = this.channel?.stream as { remotePublicKey?: Buffer | null } | undefined
+    return stream?.remotePublicKey ?? null
+  }
+
+  // --- channel handlers ---
+
+  onopen(): void {
+    if (this.remoteOpened || this.destroyed) return
+    this.remoteOpened = true
+    const channel = this.channel
+    if (!channel) return
+    if (!this.uploading || !this.downloading) {
+      channel.status({ uploading: this.uploading, downloading: this.downloading })
+    }
+    this.sendWants()
+    this.core.emit('peer-open', this)
+    this.update()
+  }
+
+  onoptions(options: Options): void {
+    this.remoteAck = options.ack
+    this.remoteExtensions = options.extensions
+  }
+
+  onstatus(info: Status): void {
+    this.remoteUploading = info.uploading
+    this.remoteDownloading = info.downloading
+    if (!info.uploading) {
+      for (const index of this.inflight.keys()) this.host.reserved.delete(index)
+      this.inflight.clear()
+      this.inflightWants = 0
+      this.wants.clear()
+    }
+    this.update()
+    if (info.downloading || this.live) return
+    if (this.core.selections.length && this.downloading) return
+    this.autoEnd()
+  }
+
+  onwant(want: Want): void {
+    if (!this.uploading || !this.channel) return
+    // The original answers only 8192-aligned regions (bitfield pages).
+    if (want.start % 8192 || want.length % 8192) return
+    const core = this.core
+    const bitfield = core.bitfield as Bitfield
+    if (!this.remoteWant && core.length && bitfield.get(core.length - 1)) {
+      this.channel.have({ start: core.length - 1 })
+    }
+    this.remoteWant = true
+    let length = want.length
+    if (want.start + length > bitfield.length) length = Math.max(1, bitfield.length - want.start)
+    const bits = bitfield.dataBits(want.start, length)
+    this.channel.have({ start: want.start, length: want.length, bitfield: encodeRle(bits) })
+  }
+
+  onunwant(_want: Unwant): void {}
+
+  oncancel(_cancel: Cancel): void {}
+
+  onhave(have: Have): void {
+    if (have.ack && !have.bitfield) return
+    if (
+      !Number.isSafeInteger(have.start) ||
+      have.start < 0 ||
+      have.start + have.length > MAX_REMOTE_INDEX
+    ) {
+      this.destroy(new InvalidMessageError(`Have message out of range (start ${have.start})`))
+      return
+    }
+    if (have.length === WANT_REGION && have.bitfield && this.inflightWants > 0) this.inflightWants--
+    if (have.bitfield) {
+      let bits: Buffer
+      try {
+        bits = decodeRle(have.bitfield)
+      } catch (err) {
+        this.destroy(err as Error)
+        return
+      }
+      if (have.start + bits.length * 8 > MAX_REMOTE_INDEX) {
+        this.destroy(new InvalidMessageError('Have bitfield out of range'))
+        return
+      }
+      const last = this.remoteBitfield.fill(bits, have.start)
+      if (last + 1 > this.remoteLength) this.remoteLength = last + 1
+    } else {
+      const len = have.length || 1
+      this.remoteBitfield.setRange(have.start, len, true)
+      if (have.start + len > this.remoteLength) this.remoteLength = have.start + len
+    }
+    this.core.emit('remote-update', this)
+    this.updateEnd()
+    this.host.updateAll()
+  }
+
+  onunhave(unhave: Unhave): void {
+    const len = unhave.length || 1
+    if (unhave.start === 0 && len >= this.remoteLength) {
+      this.remoteLength = 0
+      this.remoteBitfield.clear()
+      return
+    }
+    if (unhave.start + len > MAX_REMOTE_INDEX) return
+    this.remoteBitfield.setRange(unhave.start, len, false)
+  }
+
+  onrequest(request: Request): void {
+    if (!this.uploading || this.destroyed) return
+    this.answer(request).catch((err: Error) => this.destroy(err))
+  }
+
+  private async answer(request: Request): Promise<void> {
+    const core = this.core
+    let index = request.index
+    let nodes = request.nodes
+    if (request.bytes) {
+      try {
+        const [i] = await core.seek(request.bytes, { wait: false })
+        index = i
+        nodes = 0
+      } catch {
+        // Not found locally: answer the index as given, as the original does.
+      }
+    }
+    if (!Number.isSafeInteger(index) || index < 0) return
+    const bitfield = core.bitfield as Bitfield
+    if (!request.hash && !bitfield.get(index)) return
+    const proof = await core.proof(index, nodes, request.hash, this.remoteTree)
+    if (!proof) return
+    let value: Buffer | null = null
+    if (!request.hash) {
+      value = await core.getBuffer(index)
+      if (!this.uploading || !this.channel) return
+      core.emit('upload', index, value, this)
+    }
+    if (index + 1 > this.remoteLength) {
+      this.remoteLength = index + 1
+      this.updateEnd()
+    }
+    this.channel?.data({ index, value, nodes: proof.nodes, signature: proof.signature })
+  }
+
+  ondata(data: Data): void {
+    if (this.destroyed) return
+    const req = this.inflight.get(data.index)
+    if (!req) {
+      this.destroy(
+        new UnrequestedDataError(`Data for block ${data.index} that was never requested`),
+      )
+      return
+    }
+    this.inflight.delete(data.index)
+    // Verify and store in arrival order; a failure ends this peer's channel before anything is written.
+    this.dataChain = this.dataChain.then(() => this.receive(data))
+  }
+
+  private async receive(data: Data): Promise<void> {
+    if (this.destroyed) return
+    const core = this.core
+    try {
+      await core.put(data.index, data.value, { nodes: data.nodes, signature: data.signature }, this)
+    } catch (err) {
+      this.host.reserved.delete(data.index)
+      this.destroy(err instanceof HypercoreError ? err : new InvalidMessageError(String(err)))
+      return
+    }
+    this.host.reserved.delete(data.index)
+    if (data.value) this.remoteBitfield.set(data.index, true)
+    this.host.updateAll()
+  }
+
+  onextension(id: number, message: Buffer): void {
+    this.core.extensions.onmessage(this, id, message)
+  }
+
+  onclose(): void {
+    this.close(null)
+  }
+
+  // --- feed extensions ---
+
+  sendOptions(names: string[]): void {
+    this.channel?.options({ extensions: names, ack: false })
+  }
+
+  sendExtension(id: number, payload: Uint8Array): void {
+    this.channel?.extension(id, payload)
+  }
+
+  // --- called by the core / replicator ---
+
+  /** Tells the remote about new local blocks (only once it asked with a Want). */
+  have(start: number, length: number): void {
+    if (!this.channel || !this.remoteWant) return
+    this.channel.have(length > 1 ? { start, length } : { start })
+  }
+
+  unhave(start: number, length: number): void {
+    if (!this.channel || !this.remoteWant) return
+    this.channel.unhave({ start, length })
+  }
+
+  setDownloading(downloading: boolean): void {
+    if (downloading === this.downloading) return
+    this.downloading = downloading
+    this.channel?.status({ downloading, uploading: this.uploading })
+    this.update()
+  }
+
+  setUploading(uploading: boolean): void {
+    if (uploading === this.uploading) return
+    this.uploading = uploading
+    this.channel?.status({ downloading: this.downloading, uploading })
+    this.update()
+  }
+
+  /** Sends requests for what the core wants and this peer has. */
+  update(): void {
+    if (this.destroyed || !this.channel || !this.remoteOpened) return
+    if (this.downloading && this.remoteUploading) this.schedule()
+    if (this.inflight.size < this.maxRequests + 16) this.sendWants()
+  }
+
+  private schedule(): void {
+    const core = this.core
+    const bitfield = core.bitfield
+    if (!bitfield) return
+    const reserved = this.host.reserved
+    const urgent = this.maxRequests + 16
+    // 1. blocks someone is waiting for (get).
+    for (const index of core.waiters.wantedBlocks()) {
+      if (this.inflight.size >= urgent) return
+      if (bitfield.get(index) || reserved.has(index) || !this.remoteBitfield.get(index)) continue
+      this.request(index, false)
+    }
+    // 2. lengths someone is waiting for (update): a hash-only request for a block at or past it.
+    const wantedLength = core.waiters.wantedLength()
+    if (
+      wantedLength > core.length &&
+      this.remoteLength >= wantedLength &&
+      this.inflight.size < urgent
+    ) {
+      const i = this.remoteBitfield.next(
+        wantedLength - 1,
+        this.remoteLength,
+        (n) => !reserved.has(n),
+      )
+      if (i > -1) this.request(i, true)
+    }
+    // 3. download selections.
+    const selections = core.selections
+    for (let k = 0; k < selections.length && this.inflight.size < this.maxRequests; k++) {
+      this.downloadSelection(selections[k])
+    }
+  }
+
+  private downloadSelection(sel: Download): void {
+    const core = this.core
+    const bitfield = core.bitfield as Bitfield
+    const reserved = this.host.reserved
+    const wanted = (i: number) => !bitfield.get(i) && !reserved.has(i)
+    if (sel.blocks) {
+      for (const b of sel.blocks) {
+        if (this.inflight.size >= this.maxRequests) return
+        if (this.remoteBitfield.get(b) && wanted(b)) this.request(b, false)
+      }
+      return
+    }
+    const end = Math.min(sel.end === -1 ? this.remoteLength : sel.end, this.remoteLength)
+    while (sel.cursor < end && bitfield.get(sel.cursor)) sel.cursor++
+    let from = Math.max(sel.start, sel.cursor)
+    while (this.inflight.size < this.maxRequests) {
+      const i = this.remoteBitfield.next(from, end, wanted)
+      if (i === -1) break
+      this.request(i, false)
+      from = i + 1
+    }
+  }
+
+  private request(index: number, hash: boolean): void {
+    const channel = this.channel
+    if (!channel) return
+    this.host.reserved.add(index)
+    this.inflight.set(index, { index, hash })
+    const nodes = digest(this.core.treeBits, 2 * index)
+    channel.request({ index, hash, nodes })
+  }
+
+  private sendWants(): void {
+    if (!this.downloading || !this.remoteOpened || !this.remoteUploading || !this.channel) return
+    if (this.inflightWants >= MAX_INFLIGHT_WANTS) return
+    for (const index of this.core.waiters.wantedBlocks()) {
+      this.sendWant(index)
+      if (this.inflightWants >= MAX_INFLIGHT_WANTS) return
+    }
+    for (const sel of this.core.selections) {
+      if (sel.blocks) {
+        for (const b of sel.blocks) this.sendWant(b)
+      } else {
+        let want = Math.floor(sel.start / WANT_REGION) * WANT_REGION
+        while (want < this.remoteLength && (sel.end === -1 || want < sel.end)) {
+          this.sendWant(want)
+          if (this.inflightWants >= MAX_INFLIGHT_WANTS) return
+          want += WANT_REGION
+        }
+      }
+    }
+    this.sendWant(0)
+  }
+
+  private sendWant(index: number): boolean {
+    const region = Math.floor(index / WANT_REGION)
+    if (this.wants.has(region)) return false
+    this.wants.add(region)
+    this.inflightWants++
+    this.channel?.want({ start: region * WANT_REGION, length: WANT_REGION })
+    return true
+  }
+
+  /** A non-live download ends at the longest length a peer has (the original's `_updateEnd`). */
+  updateEnd(): void {
+    if (this.live || this.core.sparse || !this.core.selections.length) return
+    const sel = this.core.selections[0]
+    if (!sel.implicit) return
+    let remoteLength = this.core.length || -1
+    for (const peer of this.core.replicatorPeers()) {
+      if (peer.remoteLength > remoteLength) remoteLength = peer.remoteLength
+    }
+    sel.end = remoteLength
+    if (sel.end > -1 && sel.isComplete(this.core.bitfield as Bitfield, this.core.length)) {
+      this.core.finishSelection(sel)
+      if (!this.live && !this.core.sparse && !this.core.selections.length) this.end()
+    }
+  }
+
+  /** Called when a selection completed: a non-live peer may stop downloading. */
+  onSelectionsChanged(): void {
+    if (!this.live && !this.core.sparse && !this.core.selections.length && this.remoteOpened)
+      this.end()
+  }
+
+  private autoEnd(): void {
+    if (this.uploading && this.remoteDownloading) return
+    if ((this.core.sparse || this.live) && (this.remoteUploading || this.downloading)) return
+    this.end()
+  }
+
+  private end(): void {
+    if (!this.downloading && !this.remoteDownloading && !this.live) {
+      if (!this.defaultDownloading) this.channel?.status({ downloading: false, uploading: false })
+      this.close(null)
+      return
+    }
+    if (!this.ended) {
+      this.ended = true
+      this.downloading = false
+      this.channel?.status({ downloading: false, uploading: true })
+    } else if (!this.live) {
+      this.close(null)
+    }
+  }
+
+  /** Ends this peer's channel with a typed error (hostile or broken peer); nothing it sent is stored. */
+  destroy(err: Error): void {
+    if (this.destroyed) return
+    this.error = err
+    this.close(err)
+  }
+
+  /** Closes the channel and forgets the peer. */
+  close(err: Error | null): void {
+    if (this.destroyed) return
+    this.destroyed = true
+    for (const index of this.inflight.keys()) this.host.reserved.delete(index)
+    this.inflight.clear()
+    this.channel?.close()
+    this.host.removePeer(this, err)
+  }
+}
