@@ -95,6 +95,14 @@ export class Handshake {
   destroy(): void {
     this.finished = true
     this.buffer = null
+    this.release()
+  }
+
+  /** Lets a held write continue (the stream cannot finish destroying while one is held). */
+  private release(): void {
+    const onresume = this.onresume
+    this.onresume = null
+    if (onresume) onresume()
   }
 
   private process(): boolean {
@@ -146,9 +154,7 @@ export class Handshake {
       return
     }
     this.process()
-    const onresume = this.onresume
-    this.onresume = null
-    if (onresume) onresume()
+    this.release()
   }
 
   private afterRecv(): void {
@@ -238,6 +244,7 @@ export class Handshake {
       error = new HandshakeError(`Noise handshake error: ${err.message}`)
     else error = new HandshakeError('Noise handshake error')
     this.ondone(error, null, null)
+    this.release()
   }
 }
 
