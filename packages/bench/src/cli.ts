@@ -27,6 +27,7 @@ async function runWorkload(
   const failures: string[] = []
   const prepared = new Map<string, string>()
   const results = new Map<ImplName, Metric[][]>(impls.map((impl) => [impl, []]))
+  const preparedMetrics = new Map<ImplName, Metric[]>(impls.map((impl) => [impl, []]))
   const fail = (err: unknown): void => {
     const message = err instanceof Error ? err.message : String(err)
     failures.push(message)
@@ -39,14 +40,21 @@ async function runWorkload(
           const dir = await mkdtemp(join(tmpdir(), `bench-${workload.name}-`))
           prepared.set(`${caseName}/${impl}`, dir)
           log(`  ${caseName} ${impl}: preparing`)
-          await runWorker({
-            workload: workload.name,
-            caseName,
-            impl,
-            phase: 'prepare',
-            dir,
-            timeoutMs: TIMEOUT_MS,
-          }).catch(fail)
+          const started = Date.now()
+          try {
+            const metrics = await runWorker({
+              workload: workload.name,
+              caseName,
+              impl,
+              phase: 'prepare',
+              dir,
+              timeoutMs: TIMEOUT_MS,
+            })
+            preparedMetrics.get(impl)!.push(...metrics)
+            log(`  ${caseName} ${impl}: prepared in ${Date.now() - started} ms`)
+          } catch (err) {
+            fail(err)
+          }
         }
       }
     }
@@ -75,8 +83,12 @@ async function runWorkload(
   } finally {
     for (const dir of prepared.values()) await rm(dir, { recursive: true, force: true })
   }
+  // Metrics of the one-off prepare step count once, as a run of their own.
   const summaries = impls.flatMap((impl) =>
-    summarize(workload.name, impl, results.get(impl)!.filter(Boolean)),
+    summarize(workload.name, impl, [
+      ...results.get(impl)!.filter(Boolean),
+      preparedMetrics.get(impl)!,
+    ]),
   )
   return { summaries, failures }
 }

@@ -22,7 +22,7 @@ export class WorkerError extends Error {
 
 const WORKER_PATH = fileURLToPath(new URL('./worker.js', import.meta.url))
 
-/** Runs the request in a child process; resolves with its metrics (empty for `prepare`). */
+/** Runs the request in a child process; resolves with the metrics it reported. */
 export function runWorker(request: WorkerRequest): Promise<Metric[]> {
   const { workload, caseName, impl, phase, dir, timeoutMs } = request
   const label = `${workload}/${caseName}/${impl} ${phase}`
@@ -60,9 +60,9 @@ function readMessage(label: string, message: unknown): Metric[] | WorkerError {
     return new WorkerError(`${label}: malformed message`)
   }
   const m = message as { type?: unknown; metrics?: unknown; message?: unknown }
-  if (m.type === 'prepared') return []
   if (m.type === 'error') return new WorkerError(`${label}: ${String(m.message)}`)
-  if (m.type === 'result' && Array.isArray(m.metrics) && m.metrics.every(isMetric)) {
+  const resultTypes: unknown[] = ['result', 'prepared']
+  if (resultTypes.includes(m.type) && Array.isArray(m.metrics) && m.metrics.every(isMetric)) {
     return m.metrics
   }
   return new WorkerError(`${label}: malformed result`)

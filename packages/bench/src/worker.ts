@@ -12,7 +12,7 @@ export type WorkerPhase = 'prepare' | 'measure'
 /** What a worker sends its parent before exiting. */
 export type WorkerMessage =
   | { type: 'result'; metrics: Metric[] }
-  | { type: 'prepared' }
+  | { type: 'prepared'; metrics: Metric[] }
   | { type: 'error'; message: string }
 
 const isImpl = (value: string): value is ImplName => (IMPLS as readonly string[]).includes(value)
@@ -32,15 +32,18 @@ async function main(argv: readonly string[]): Promise<WorkerMessage> {
     return { type: 'error', message: `expected an absolute folder, got "${dir}"` }
   }
   const context = { caseName, dir }
+  const prefix = workload.cases.length > 1 ? `${caseName}.` : ''
+  const named = (metrics: Metric[]): Metric[] =>
+    metrics.map((m) => ({ ...m, name: prefix + m.name }))
   if (phase === 'prepare') {
-    await workload.prepare(impl as ImplName, context)
-    return { type: 'prepared' }
+    const metrics = await workload.prepare(impl as ImplName, context)
+    if (metrics.length > 0) metrics.push(lower('prepare-peak-rss', peakRssMiB(), 'MiB'))
+    return { type: 'prepared', metrics: named(metrics) }
   }
   const metrics = await workload.run(impl as ImplName, context)
   // An empty result means "this implementation cannot do this case": report nothing for it.
   if (metrics.length > 0) metrics.push(lower('peak-rss', peakRssMiB(), 'MiB'))
-  const prefix = workload.cases.length > 1 ? `${caseName}.` : ''
-  return { type: 'result', metrics: metrics.map((m) => ({ ...m, name: prefix + m.name })) }
+  return { type: 'result', metrics: named(metrics) }
 }
 
 function reply(message: WorkerMessage): void {

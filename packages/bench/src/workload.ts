@@ -30,8 +30,12 @@ export interface WorkloadDefinition<A> {
   adapters: Partial<Record<ImplName, () => Promise<A>>>
   /** Set when the workload cannot run here; the CLI prints this reason instead of results. */
   skipReason?: string
-  /** Optional one-off setup per (case, implementation), run in its own process before the runs. */
-  prepare?: (adapter: A, context: CaseContext) => Promise<void>
+  /**
+   * Optional one-off setup per (case, implementation), run in its own process before the runs,
+   * filling `context.dir`. Metrics it returns (e.g. a build rate) are reported once, beside
+   * the first run's.
+   */
+  prepare?: (adapter: A, context: CaseContext) => Promise<Metric[] | undefined>
   /** One measured run; returns the metrics of this run (the worker adds peak RSS). */
   run: (adapter: A, context: CaseContext) => Promise<Metric[]>
 }
@@ -44,7 +48,7 @@ export interface Workload {
   impls: readonly ImplName[]
   skipReason: string | undefined
   hasPrepare: boolean
-  prepare(impl: ImplName, context: CaseContext): Promise<void>
+  prepare(impl: ImplName, context: CaseContext): Promise<Metric[]>
   run(impl: ImplName, context: CaseContext): Promise<Metric[]>
 }
 
@@ -70,7 +74,8 @@ export function defineWorkload<A>(definition: WorkloadDefinition<A>): Workload {
     skipReason: definition.skipReason,
     hasPrepare: definition.prepare !== undefined,
     async prepare(impl, context) {
-      if (definition.prepare) await definition.prepare(await load(impl), context)
+      if (!definition.prepare) return []
+      return (await definition.prepare(await load(impl), context)) ?? []
     },
     async run(impl, context) {
       return definition.run(await load(impl), context)

@@ -1,6 +1,7 @@
 // hyperdrive@10 as the workloads use it, behind a small typed interface.
 import { createRequire } from 'node:module'
 import type { Duplex, Readable, Writable } from 'node:stream'
+import type { OriginalFeed } from './hypercore.js'
 import type { OriginalStorage } from './storage.js'
 
 const require = createRequire(import.meta.url)
@@ -12,6 +13,7 @@ export interface OriginalStat {
 
 export interface OriginalDrive {
   key: Buffer
+  metadata: OriginalFeed
   ready(cb: (err: Error | null) => void): void
   writeFile(path: string, data: Buffer | string, cb: (err: Error | null) => void): void
   readFile(path: string, cb: (err: Error | null, data: Buffer) => void): void

@@ -1,9 +1,18 @@
 // Every workload the bench knows, in the order `pnpm bench` runs them.
 import type { Workload } from '../workload.js'
+import { dhtLookup } from './dht-lookup.js'
+import { driveBigFile } from './drive-big-file.js'
+import { driveColdOpen } from './drive-cold-open.js'
+import { driveReaddir100k } from './drive-readdir-100k.js'
+import { driveScale } from './drive-scale.js'
+import { driveSmallFiles } from './drive-small-files.js'
+import { driveSparseRange } from './drive-sparse-range.js'
 import { hypercoreAppend } from './hypercore-append.js'
 import { hypercoreReplicate } from './hypercore-replicate.js'
 import { hypercoreSparseGet } from './hypercore-sparse-get.js'
 import { protocolThroughput } from './protocol-throughput.js'
+import { shareClone } from './share-clone.js'
+import { swarmConnect } from './swarm-connect.js'
 import { trieGet } from './trie-get.js'
 import { trieIterate } from './trie-iterate.js'
 import { trieList } from './trie-list.js'
@@ -20,6 +29,15 @@ export const WORKLOADS: readonly Workload[] = [
   trieList,
   trieIterate,
   trieRemoteGet,
+  driveSmallFiles,
+  driveBigFile,
+  driveSparseRange,
+  driveReaddir100k,
+  driveColdOpen,
+  driveScale,
+  dhtLookup,
+  swarmConnect,
+  shareClone,
 ]
 
 export function findWorkload(name: string): Workload | undefined {
