@@ -3,6 +3,7 @@
 import { EventEmitter } from 'node:events'
 import net from 'node:net'
 import { type Connected, connect } from './connector.js'
+import { createDefaultDHT } from './dht-factory.js'
 import type { DiscoveryDHT } from './discovery-dht.js'
 import {
   InvalidJoinOptionsError,
@@ -28,9 +29,16 @@ export type DHTFactory = (opts: {
   ephemeral: boolean
   port: number
   host: string
-}) => Promise<{ dht: DiscoveryDHT; udp: UdpTransport | null; port: number }>
+}) => Promise<{
+  dht: DiscoveryDHT
+  udp: UdpTransport | null
+  /** The UDP port the DHT is bound to. */
+  port: number
+  /** Releases what the factory opened beyond the DHT (its shared socket). */
+  close?: () => Promise<void>
+}>
 
-export type BootstrapEntry = string | PeerAddress
+export type BootstrapEntry = string | number | PeerAddress
 
 export interface HyperswarmOptions {
   /** DHT bootstrap nodes. No default: none given means no DHT traffic leaves this machine. */
@@ -119,10 +127,10 @@ export class Hyperswarm extends EventEmitter {
   private readonly server: net.Server
   private readonly ownsDHT: boolean
   private udp: UdpTransport | null = null
+  private releaseDHT: (() => Promise<void>) | null = null
   private listening: Promise<void> | null = null
   private dhtPort = 0
   private dials = 0
-  private prioritisedInflight = 0
   private attemptWaiters: Array<() => void> = []
   private closing: Promise<void> | null = null
   private readonly pendingJoins = new Set<Promise<void>>()
@@ -221,15 +229,16 @@ export class Hyperswarm extends EventEmitter {
   }
 
   /**
-   * Resolves when every joined topic's current DHT round has flushed and the peers it found
-   * have been dialled (connected or failed), as hyperswarm@2's flush().
+   * Resolves when every joined topic's current DHT round has flushed and every queued peer has
+   * been dialled (connected or failed). hyperswarm@2 waits only for priority >= 2 peers, which
+   * on one host (every DHT peer at our own IP gets priority 1) means not waiting at all.
    */
   async flush(): Promise<void> {
     if (this.destroyed) throw new SwarmDestroyedError()
     await this.listen()
     await Promise.allSettled([...this.pendingJoins])
     await Promise.all([...this.topics.values()].map((t) => t.flush()))
-    while (!this.destroyed && this.pendingPrioritised() > 0) {
+    while (!this.destroyed && this.queue.length + this.dials > 0) {
       if (this.clientSockets >= this.maxClientSockets || !this.open) break
       await new Promise<void>((resolve) => this.attemptWaiters.push(resolve))
     }
@@ -275,6 +284,7 @@ export class Hyperswarm extends EventEmitter {
       await new Promise<void>((resolve) => this.server.close(() => resolve()))
     await this.udp?.close().catch(() => {})
     if (this.ownsDHT && this.dht !== null) await Promise.resolve(this.dht.destroy()).catch(() => {})
+    await this.releaseDHT?.().catch(() => {})
     this.emit('close')
   }
 
@@ -307,11 +317,13 @@ export class Hyperswarm extends EventEmitter {
         if (this.destroyed) {
           await created.udp?.close().catch(() => {})
           await Promise.resolve(created.dht.destroy()).catch(() => {})
+          await created.close?.().catch(() => {})
           throw new SwarmDestroyedError()
         }
         this.dht = created.dht
         this.dhtPort = created.port
         this.udp = created.udp
+        this.releaseDHT = created.close ?? null
         this.udp?.on('connection', (socket: SwarmSocket) => this.onIncoming(socket, false))
         await this.dht.ready()
         this.emit('listening')
@@ -328,10 +340,7 @@ export class Hyperswarm extends EventEmitter {
   }
 
   private createDHT(port: number, host: string) {
-    const factory = this.opts.createDHT
-    if (factory === undefined) {
-      throw new SwarmError('ERR_NO_DHT', 'no DHT: pass opts.dht or opts.createDHT')
-    }
+    const factory = this.opts.createDHT ?? createDefaultDHT
     return factory({
       bootstrap: this.opts.bootstrap ?? [],
       ephemeral: this.opts.ephemeral ?? HYPERSWARM_DEFAULTS.ephemeral,
@@ -434,15 +443,12 @@ export class Hyperswarm extends EventEmitter {
   private dial(info: PeerInfo): void {
     const peer = info.peer
     if (peer === null) return
-    const prioritised = info.prioritised
-    if (prioritised) this.prioritisedInflight++
     this.dials++
     this.clientSockets++
     this.peers++
     this.connect(peer).then(
       ({ socket, isTCP }) => {
         this.dials--
-        if (prioritised) this.prioritisedInflight--
         if (this.destroyed) {
           socket.destroy()
           return
@@ -465,7 +471,6 @@ export class Hyperswarm extends EventEmitter {
       },
       (err: unknown) => {
         this.dials--
-        if (prioritised) this.prioritisedInflight--
         this.clientSockets--
         this.peers--
         if (this.destroyed) return
@@ -475,10 +480,6 @@ export class Hyperswarm extends EventEmitter {
         this.drain()
       },
     )
-  }
-
-  private pendingPrioritised(): number {
-    return this.queue.prioritised + this.prioritisedInflight
   }
 
   private wakeAttemptWaiters(): void {
