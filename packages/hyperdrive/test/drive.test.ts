@@ -1,12 +1,12 @@
 // The drive on our own layers (@hyperstack/hypercore + @hyperstack/hypertrie, mounts via
 // MountableTrie): files, directories, symlinks, mounts, tags, checkouts, errors.
 import { afterEach, describe, expect, it } from 'vitest'
-import { Hyperdrive, mountableTrieFactory } from '../src/index.js'
+import { Hyperdrive, hypertrieFactory } from '../src/index.js'
 import { MemoryCorestore } from './helpers/hyperstack-backend.js'
 
 const open: Hyperdrive[] = []
 async function newDrive(store = new MemoryCorestore(), opts = {}): Promise<Hyperdrive> {
-  const drive = new Hyperdrive(store, null, { createTrie: mountableTrieFactory, ...opts })
+  const drive = new Hyperdrive(store, null, { createTrie: hypertrieFactory, ...opts })
   await drive.ready()
   open.push(drive)
   return drive
@@ -203,7 +203,7 @@ describe('Hyperdrive on our layers', () => {
     const a = await newDrive(store)
     await a.writeFile('/x', 'y')
     const other = new MemoryCorestore('other')
-    const ro = new Hyperdrive(other, a.key, { createTrie: mountableTrieFactory })
+    const ro = new Hyperdrive(other, a.key, { createTrie: hypertrieFactory })
     open.push(ro)
     await ro.ready()
     expect(ro.writable).toBe(false)
