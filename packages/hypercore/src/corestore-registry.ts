@@ -1,6 +1,7 @@
 // The state every store of one Corestore tree shares (corestore@5's InnerCorestore): storage,
 // master key, the cache of open cores by discovery key, and the open replication streams.
 import { EventEmitter } from 'node:events'
+import type { ProtocolStream } from '@hyperstack/hypercore-protocol'
 import { CoreCache } from './corestore-cache.js'
 import { DeferredStorage } from './corestore-deferred-storage.js'
 import {
@@ -17,11 +18,7 @@ import {
 } from './corestore-keys.js'
 import { coreStorageRoot, parseKey, toHex } from './corestore-layout.js'
 import { attachCoreToStream, createProtocolStream } from './corestore-protocol.js'
-import {
-  type CorestoreReplicateOptions,
-  type CorestoreReplicationStream,
-  StoreReplication,
-} from './corestore-replication.js'
+import { type CorestoreReplicateOptions, StoreReplication } from './corestore-replication.js'
 import {
   type CorestoreStorageFunction,
   type RequestedCoreKeys,
@@ -227,8 +224,8 @@ export class CoreRegistry extends EventEmitter<RegistryEvents> {
     isInitiator: boolean,
     cores: Iterable<Hypercore>,
     opts: CorestoreReplicateOptions,
-  ): CorestoreReplicationStream {
-    return this.replication.replicate(isInitiator, cores, { ...this.coreOptions, ...opts })
+  ): ProtocolStream {
+    return this.replication.replicate(isInitiator, cores, opts)
   }
 }
 

@@ -1,40 +1,36 @@
-import { toHex } from './corestore-layout.js'
 // Corestore replication: every core of a store over one protocol stream. Cores opened later join
 // every open stream, and a channel the remote opens for a core we store is answered by opening
 // that core on demand (corestore@5's replicate + ondiscoverykey).
+import type { ProtocolStream, ProtocolStreamOptions } from '@hyperstack/hypercore-protocol'
+import { toHex } from './corestore-layout.js'
 import type { CoreRegistry } from './corestore-registry.js'
 import type { Hypercore } from './hypercore.js'
 
-/** The parts of a hypercore-protocol stream the store drives. */
-export interface CorestoreReplicationStream {
-  on(event: 'discovery-key', listener: (discoveryKey: Buffer) => void): unknown
-  on(event: 'close' | 'end' | 'finish', listener: () => void): unknown
-  close(discoveryKey: Buffer): void
-  destroy(err?: Error): void
-  readonly destroyed: boolean
-}
-
-export interface CorestoreReplicateOptions {
+/** Options of `Corestore.replicate`: the protocol stream's, plus each core's replication toggles. */
+export interface CorestoreReplicateOptions extends ProtocolStreamOptions {
   /** Replicate onto this existing stream instead of a new one. */
-  stream?: CorestoreReplicationStream
+  stream?: ProtocolStream
+  /** Keep replicating after the cores are in sync (default false, as the original). */
   live?: boolean
-  [option: string]: unknown
+  download?: boolean
+  upload?: boolean
+  maxRequests?: number
 }
 
-/** Makes a new protocol stream; set once the protocol package provides one. */
+/** Makes a new protocol stream for `replicate(isInitiator)`. */
 export type StreamFactory = (
   isInitiator: boolean,
   opts: CorestoreReplicateOptions,
-) => CorestoreReplicationStream
+) => ProtocolStream
 /** Puts one core on a stream (a Hypercore's `replicate(isInitiator, { stream })`). */
 export type CoreAttacher = (
   core: Hypercore,
   isInitiator: boolean,
-  opts: CorestoreReplicateOptions & { stream: CorestoreReplicationStream },
+  opts: CorestoreReplicateOptions & { stream: ProtocolStream },
 ) => void
 
 interface OpenStream {
-  stream: CorestoreReplicationStream
+  stream: ProtocolStream
   opts: CorestoreReplicateOptions
   /** Discovery keys (hex) of the cores already on this stream. */
   attached: Set<string>
@@ -54,12 +50,14 @@ export class StoreReplication {
     isInitiator: boolean,
     cores: Iterable<Hypercore>,
     opts: CorestoreReplicateOptions,
-  ): CorestoreReplicationStream {
+  ): ProtocolStream {
     const stream = opts.stream ?? this.createStream(isInitiator, opts)
     const state: OpenStream = { stream, opts, attached: new Set(), closed: false }
     for (const core of cores) this.attachWhenReady(state, core, isInitiator)
 
     stream.on('discovery-key', (discoveryKey) => this.onDiscoveryKey(state, discoveryKey))
+    // A closed channel can be opened again later (by either side), so the core may re-attach.
+    stream.on('channel-close', (discoveryKey) => state.attached.delete(toHex(discoveryKey)))
     const onclose = () => {
       if (state.closed) return
       state.closed = true

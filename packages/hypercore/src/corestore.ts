@@ -2,6 +2,7 @@
 // namespaces, one cache per folder and replication of every core over one stream — compatible
 // with corestore@5.8.2 (the version hyperdrive@10 uses), with promises instead of callbacks.
 import { EventEmitter } from 'node:events'
+import type { ProtocolStream } from '@hyperstack/hypercore-protocol'
 import { CorestoreClosedError } from './corestore-errors.js'
 import { DEFAULT_NAME, namespaceName } from './corestore-keys.js'
 import {
@@ -10,20 +11,14 @@ import {
   type CorestoreOptions,
   normaliseGetOptions,
 } from './corestore-registry.js'
-import type {
-  CorestoreReplicateOptions,
-  CorestoreReplicationStream,
-} from './corestore-replication.js'
+import type { CorestoreReplicateOptions } from './corestore-replication.js'
 import type { CorestoreStorageFunction } from './corestore-storage.js'
 import type { Hypercore } from './hypercore.js'
 
 export * from './corestore-errors.js'
 export { CORESTORE_DEFAULTS } from './corestore-registry.js'
 export type { CorestoreGetOptions, CorestoreOptions } from './corestore-registry.js'
-export type {
-  CorestoreReplicateOptions,
-  CorestoreReplicationStream,
-} from './corestore-replication.js'
+export type { CorestoreReplicateOptions } from './corestore-replication.js'
 export type { CorestoreStorageFunction } from './corestore-storage.js'
 
 type CorestoreEvents = {
@@ -124,10 +119,7 @@ export class Corestore extends EventEmitter<CorestoreEvents> {
    * One protocol stream carrying this store's cores (the root store: every referenced core of
    * the folder), cores opened later, and any stored core the remote asks for by discovery key.
    */
-  replicate(
-    isInitiator: boolean,
-    opts: CorestoreReplicateOptions = {},
-  ): CorestoreReplicationStream {
+  replicate(isInitiator: boolean, opts: CorestoreReplicateOptions = {}): ProtocolStream {
     if (this.isClosed) throw new CorestoreClosedError()
     const cores =
       this.parent === null ? this.registry.cache.referenced() : this.openedCores.values()

@@ -1,0 +1,136 @@
+// Corestore replication between two of our stores: many cores over one stream, cores opened
+// later, and cores the remote asks for that are only on disk.
+import RandomAccessMemory from 'random-access-memory'
+import { afterEach, describe, expect, it } from 'vitest'
+import { keyPairFromSeed } from '../src/corestore-keys.js'
+import { Corestore } from '../src/corestore.js'
+
+const stores: Corestore[] = []
+async function newStore(storage = RandomAccessMemory.reusable()) {
+  const store = new Corestore(storage)
+  stores.push(store)
+  await store.ready()
+  return store
+}
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((s) => s.close()))
+})
+
+function connect(a: Corestore, b: Corestore, live = true) {
+  const left = a.replicate(true, { live })
+  const right = b.replicate(false, { live })
+  left.pipe(right).pipe(left)
+  // When one store closes, the pipe tears down the other side with a premature-close error.
+  for (const stream of [left, right]) stream.on('error', (err) => streamErrors.push(err))
+  return { left, right }
+}
+
+const streamErrors: Error[] = []
+afterEach(() => {
+  const unexpected = streamErrors
+    .splice(0)
+    .filter((e) => (e as { code?: string }).code !== 'PREMATURE_CLOSE')
+  expect(unexpected).toEqual([])
+})
+
+const text = (b: unknown) => (b instanceof Uint8Array ? Buffer.from(b).toString() : null)
+
+describe('Corestore replication', () => {
+  it('carries several cores over one stream, including cores opened after connecting', async () => {
+    const writerStore = await newStore()
+    const readerStore = await newStore()
+    const cores = [writerStore.default(), writerStore.namespace('a').default(), writerStore.get()]
+    for (const [i, core] of cores.entries())
+      await core.append([Buffer.from(`${i}-0`), Buffer.from(`${i}-1`)])
+
+    const first = readerStore.get({ key: cores[0].key ?? undefined })
+    await first.ready()
+    const { left, right } = connect(writerStore, readerStore)
+    expect(text(await first.get(1))).toBe('0-1')
+
+    // Opened after the stream exists: joins it and the writer's side opens the channel.
+    const later = readerStore.get({ key: cores[2].key ?? undefined })
+    expect(text(await later.get(0))).toBe('2-0')
+    const viaNamespace = readerStore.namespace('r').get({ key: cores[1].key ?? undefined })
+    expect(text(await viaNamespace.get(1))).toBe('1-1')
+    expect(later.writable).toBe(false)
+
+    // Live: a new append reaches the reader over the same stream.
+    await cores[0].append(Buffer.from('0-2'))
+    expect(text(await first.get(2))).toBe('0-2')
+    expect(left.channelCount).toBe(3)
+    expect(right.channelCount).toBe(3)
+    left.destroy()
+  })
+
+  it('opens a stored core on demand when the remote asks for its discovery key', async () => {
+    const storage = RandomAccessMemory.reusable()
+    const pair = keyPairFromSeed(Buffer.alloc(32, 21))
+    const original = await newStore(storage)
+    const named = original.get({ name: 'stored' })
+    await named.append(Buffer.from('from disk'))
+    const withPair = original.get({ keyPair: pair })
+    await withPair.append(Buffer.from('pair'))
+    const key = named.key
+    await original.close()
+
+    // Reopened: nothing is loaded until the remote asks.
+    const writerStore = await newStore(storage)
+    const readerStore = await newStore()
+    connect(writerStore, readerStore)
+    const reader = readerStore.get({ key: key ?? undefined })
+    expect(text(await reader.get(0))).toBe('from disk')
+    const pairReader = readerStore.get({ key: pair.publicKey })
+    expect(text(await pairReader.get(0))).toBe('pair')
+    expect(writerStore.isLoaded({ key: key ?? undefined })).toBe(true)
+    // Passive cores opened for a peer are referenced by no store.
+    expect(writerStore.isExternal({ key: key ?? undefined })).toBe(false)
+    expect(writerStore.list().size).toBe(0)
+  })
+
+  it('refuses channels for cores it does not store, without opening anything', async () => {
+    const writerStore = await newStore()
+    const readerStore = await newStore()
+    const { left, right } = connect(writerStore, readerStore)
+    const missing = keyPairFromSeed(Buffer.alloc(32, 22)).publicKey
+    const closed = new Promise<Buffer>((resolve) =>
+      right.once('channel-close', (discoveryKey) => resolve(discoveryKey)),
+    )
+    const reader = readerStore.get({ key: missing })
+    await reader.ready()
+    expect((await closed).equals(reader.discoveryKey ?? Buffer.alloc(0))).toBe(true)
+    expect(writerStore.isLoaded({ key: missing })).toBe(false)
+    expect(left.destroyed).toBe(false)
+  })
+
+  it('a namespace replicates only the cores it opened', async () => {
+    const writerStore = await newStore()
+    const readerStore = await newStore()
+    const inNamespace = writerStore.namespace('ns').default()
+    const outside = writerStore.default()
+    await inNamespace.append(Buffer.from('ns'))
+    await outside.append(Buffer.from('root'))
+    const nsReader = readerStore.get({ key: inNamespace.key ?? undefined })
+    await nsReader.ready()
+    const stream = writerStore.namespace('ns').replicate(true, { live: true })
+    const remote = readerStore.replicate(false, { live: true })
+    stream.pipe(remote).pipe(stream)
+    for (const s of [stream, remote]) s.on('error', (err) => streamErrors.push(err))
+    expect(text(await nsReader.get(0))).toBe('ns')
+    expect(stream.opened(inNamespace.key ?? Buffer.alloc(32))).toBe(true)
+  })
+
+  it('close() destroys its replication streams', async () => {
+    const writerStore = await newStore()
+    const readerStore = await newStore()
+    const core = writerStore.default()
+    await core.append(Buffer.from('x'))
+    const { left } = connect(writerStore, readerStore)
+    const reader = readerStore.get({ key: core.key ?? undefined })
+    expect(text(await reader.get(0))).toBe('x')
+    const closed = new Promise<boolean>((resolve) => left.once('close', () => resolve(true)))
+    await writerStore.close()
+    expect(await closed).toBe(true)
+    expect(core.closed).toBe(true)
+  })
+})
