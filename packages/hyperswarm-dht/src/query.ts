@@ -6,7 +6,7 @@
 import type { NodeAddress, PeerAddress } from './addr.js'
 import { decodeNodes } from './addr.js'
 import type { DHTError } from './errors.js'
-import { NoCloseNodesError, NoNodesRespondedError, RemoteError } from './errors.js'
+import { NoCloseNodesError, NoNodesRespondedError, RemoteError, TimeoutError } from './errors.js'
 import type { Message } from './messages/message.js'
 import { compareDistance } from './routing-table.js'
 import type { Reply, RequestPeer, Rpc } from './rpc.js'
@@ -194,7 +194,7 @@ export class Query {
       : rpc.query('_find_node', spec.target, null, peer)
     req.then(
       (reply) => this.onWalkReply(reply, candidate),
-      () => this.onWalkFailure(candidate),
+      (err: Error) => this.onWalkFailure(candidate, err),
     )
   }
 
@@ -230,12 +230,13 @@ export class Query {
     this.step()
   }
 
-  private onWalkFailure(candidate: Candidate | null): void {
+  private onWalkFailure(candidate: Candidate | null, err: Error): void {
     this.inflight--
     this.errors++
     if (candidate) {
       candidate.state = 'failed'
-      this.host.onNodeFailed(candidate.id)
+      // only silence evicts a node; a full local queue or a cancel says nothing about it
+      if (err instanceof TimeoutError) this.host.onNodeFailed(candidate.id)
     }
     if (this.destroyed || this.phase === 'done') return
     this.step()

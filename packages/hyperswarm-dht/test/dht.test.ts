@@ -132,3 +132,35 @@ describe('DHT on loopback', () => {
     expect(() => new DHT({ adaptive: true })).toThrowError(/ephemeral/)
   })
 })
+
+describe('ephemeral and persistent', () => {
+  it('an ephemeral node joins routing tables once it turns persistent', async () => {
+    net = await createNetwork(2)
+    const eph = new DHT({ host: '127.0.0.1', bootstrap: net.bootstrapList, ephemeral: true })
+    try {
+      await eph.ready()
+      const ids = () => net?.bootstrap.getNodes().map((n) => n.id.toString('hex'))
+      expect(ids()).not.toContain(eph.id.toString('hex'))
+      const became = new Promise<void>((resolve) => eph.once('persistent', () => resolve()))
+      await eph.persistent()
+      await became
+      expect(eph.ephemeral).toBe(false)
+      expect(ids()).toContain(eph.id.toString('hex'))
+    } finally {
+      await eph.destroy()
+    }
+  })
+
+  it('tallies our public address from three agreeing contacts', async () => {
+    net = await createNetwork(4)
+    const node = net.nodes[0]
+    await node.bootstrap()
+    expect(node.remoteAddress()).toEqual({ host: '127.0.0.1', port: node.address().port })
+    expect(node.holepunchable()).toBe(true)
+    const lonely = new DHT({ host: '127.0.0.1' })
+    await lonely.ready()
+    expect(lonely.remoteAddress()).toBeNull()
+    expect(lonely.holepunchable()).toBe(false)
+    await lonely.destroy()
+  })
+})

@@ -1,8 +1,15 @@
 // Announce on one implementation, look up on the other, on one loopback network.
 import { afterEach, describe, expect, it } from 'vitest'
-import type { PeersReply } from '../../src/index.js'
+import { DHT, type PeersReply } from '../../src/index.js'
 import { randomTopic } from '../helpers/network.js'
-import { type MixedNetwork, type OriginalPeersResult, call, mixedNetwork } from './originals.js'
+import {
+  type MixedNetwork,
+  type OriginalPeersResult,
+  call,
+  mixedNetwork,
+  startOriginal,
+  stopOriginal,
+} from './originals.js'
 
 let net: MixedNetwork | null = null
 afterEach(async () => {
@@ -58,5 +65,30 @@ describe.each(['ours', 'theirs'] as const)('bootstrap node: %s', (kind) => {
     await call((cb) => theirs.unannounce(topic, { port: 41000 }, cb))
     const after = await collect(mine.lookup(topic))
     expect(after.flatMap((r) => addrs(r.peers))).toEqual([])
+  })
+})
+
+describe('ephemeral nodes of either kind', () => {
+  it('an ephemeral original finds what our ephemeral node announced', async () => {
+    net = await mixedNetwork('ours', 2)
+    const list = net.bootstrapList
+    const mine = new DHT({ host: '127.0.0.1', bootstrap: list, ephemeral: true })
+    const theirs = await startOriginal(list, { ephemeral: true })
+    try {
+      await mine.ready()
+      const topic = randomTopic()
+      await mine.announce(topic, { port: 42000 }).finished()
+      const results = await call<OriginalPeersResult[]>((cb) => theirs.lookup(topic, {}, cb))
+      expect([...new Set(results.flatMap((r) => addrs(r.peers)))]).toEqual(['127.0.0.1:42000'])
+      // ephemeral replies carry no id; neither node entered anyone's routing table
+      for (const n of net.ours) {
+        const ids = n.getNodes().map((x) => x.id.toString('hex'))
+        expect(ids).not.toContain(mine.id.toString('hex'))
+        expect(ids).not.toContain(theirs.id.toString('hex'))
+      }
+    } finally {
+      await mine.destroy()
+      await stopOriginal(theirs)
+    }
   })
 })
