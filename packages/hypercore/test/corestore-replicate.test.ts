@@ -1,12 +1,18 @@
 // Corestore replication between two of our stores: many cores over one stream, cores opened
 // later, and cores the remote asks for that are only on disk.
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import RandomAccessMemory from 'random-access-memory'
 import { afterEach, describe, expect, it } from 'vitest'
 import { keyPairFromSeed } from '../src/corestore-keys.js'
+import { coreStorageRoot } from '../src/corestore-layout.js'
 import { Corestore } from '../src/corestore.js'
 
 const stores: Corestore[] = []
-async function newStore(storage = RandomAccessMemory.reusable()) {
+async function newStore(
+  storage: string | ReturnType<typeof RandomAccessMemory.reusable> = RandomAccessMemory.reusable(),
+) {
   const store = new Corestore(storage)
   stores.push(store)
   await store.ready()
@@ -132,5 +138,45 @@ describe('Corestore replication', () => {
     await writerStore.close()
     expect(await closed).toBe(true)
     expect(core.closed).toBe(true)
+  })
+
+  it('hostile asks touch nothing on disk: unknown keys create no folder, a bad name file is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'corestore-hostile-'))
+    try {
+      const setup = new Corestore(dir)
+      await setup.ready()
+      const victim = setup.get({ name: 'victim' })
+      await victim.append(Buffer.from('secret'))
+      const victimKey = victim.key ?? Buffer.alloc(32)
+      await setup.close()
+      // Someone rewrote the name file: it now derives another key pair, so the folder is refused.
+      const root = join(dir, coreStorageRoot(victim.discoveryKey ?? Buffer.alloc(32)))
+      writeFileSync(join(root, 'name'), Buffer.from('07616e6f74686572', 'hex'))
+      const before = readdirSync(dir).sort()
+
+      const writerStore = await newStore(dir)
+      const readerStore = await newStore()
+      const { right } = connect(writerStore, readerStore)
+      const unknown = keyPairFromSeed(Buffer.alloc(32, 23)).publicKey
+      const refused = new Set<string>()
+      const bothRefused = new Promise<void>((resolve) =>
+        right.on('channel-close', (discoveryKey) => {
+          refused.add(discoveryKey.toString('hex'))
+          if (refused.size === 2) resolve()
+        }),
+      )
+      const a = readerStore.get({ key: unknown })
+      const b = readerStore.get({ key: victimKey })
+      await Promise.all([a.ready(), b.ready()])
+      await bothRefused
+      expect(refused.has(a.discoveryKey?.toString('hex') ?? '')).toBe(true)
+      expect(refused.has(b.discoveryKey?.toString('hex') ?? '')).toBe(true)
+      expect(readdirSync(dir).sort()).toEqual(before)
+      expect(existsSync(join(dir, coreStorageRoot(a.discoveryKey ?? Buffer.alloc(32))))).toBe(false)
+      expect(writerStore.isLoaded({ key: victimKey })).toBe(false)
+    } finally {
+      await Promise.all(stores.splice(0).map((s) => s.close()))
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
