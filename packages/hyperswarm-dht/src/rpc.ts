@@ -267,7 +267,11 @@ export class Rpc {
   sendRaw(buffer: Buffer, peer: PeerAddress): void {
     if (this.destroyed) return
     this.stats.sent.bytes += buffer.length
-    this.socket.send(buffer, 0, buffer.length, peer.port, peer.host, noop)
+    try {
+      this.socket.send(buffer, 0, buffer.length, peer.port, peer.host, noop)
+    } catch {
+      // an unusable address (port 0, closed socket): the request simply gets no reply
+    }
   }
 
   destroy(): void {

@@ -1,5 +1,5 @@
 // Our DHT on loopback: announce/lookup/unannounce, records, holepunch, ping, bootstrap node.
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { DHT, type PeersReply, createBootstrapNode, keyPair } from '../src/index.js'
 import { type Network, createNetwork, randomTopic } from './helpers/network.js'
 
@@ -162,5 +162,69 @@ describe('ephemeral and persistent', () => {
     expect(lonely.remoteAddress()).toBeNull()
     expect(lonely.holepunchable()).toBe(false)
     await lonely.destroy()
+  })
+})
+
+describe('query streams', () => {
+  it('an unconsumed failing announce does not throw; finished() reports the error', async () => {
+    const lone = new DHT({ host: '127.0.0.1' })
+    try {
+      await lone.ready()
+      const stream = lone.announce(randomTopic())
+      const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()))
+      await expect(stream.finished()).rejects.toMatchObject({ code: 'ERR_NO_NODES_RESPONDED' })
+      await closed
+      // an async iterator sees the error
+      await expect(collect(lone.lookup(randomTopic()))).rejects.toMatchObject({
+        code: 'ERR_NO_NODES_RESPONDED',
+      })
+    } finally {
+      await lone.destroy()
+    }
+  })
+
+  it('breaking out of a lookup stops the query', async () => {
+    net = await createNetwork(6)
+    const topic = randomTopic()
+    await net.nodes[0].announce(topic, { port: 1234 }).finished()
+    const stream = net.nodes[5].lookup(topic)
+    for await (const reply of stream) {
+      expect(reply.peers).toEqual([{ host: '127.0.0.1', port: 1234 }])
+      break
+    }
+    const result = await stream.finished()
+    expect(result.responses).toBeGreaterThanOrEqual(1)
+    expect(stream.destroyed).toBe(true)
+  })
+})
+
+describe('adaptive mode', () => {
+  it('turns persistent 20-30 min after ready when holepunchable', async () => {
+    net = await createNetwork(4)
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const node = new DHT({
+      host: '127.0.0.1',
+      bootstrap: net.bootstrapList,
+      ephemeral: true,
+      adaptive: true,
+    })
+    try {
+      await node.ready()
+      // seed the tally: three contacts that report the same address for us
+      for (const n of net.nodes.slice(0, 3))
+        await node.ping({ host: '127.0.0.1', port: n.address().port })
+      await node.bootstrap()
+      expect(node.holepunchable()).toBe(true)
+      const became = new Promise<void>((resolve) => node.once('persistent', () => resolve()))
+      vi.advanceTimersByTime(19 * 60 * 1000)
+      expect(node.ephemeral).toBe(true)
+      vi.advanceTimersByTime(11 * 60 * 1000)
+      vi.useRealTimers()
+      await became
+      expect(node.ephemeral).toBe(false)
+    } finally {
+      vi.useRealTimers()
+      await node.destroy()
+    }
   })
 })
