@@ -4,7 +4,6 @@ import { remoteCapability } from './capability.js'
 import { ChannelClosedError } from './errors.js'
 import { type Extension, type ExtensionHandlers, ExtensionRegistry } from './extensions.js'
 import type { MessageCodec } from './messages/codec.js'
-import { DataCodec } from './messages/data.js'
 import { ExtensionCodec } from './messages/extension.js'
 import { OptionsCodec, StatusCodec } from './messages/options-status.js'
 import { HaveCodec, UnhaveCodec, UnwantCodec, WantCodec } from './messages/ranges.js'
@@ -148,7 +147,6 @@ export class Channel extends EventEmitter {
 
   data(message: DataInput): boolean {
     if (this.localId === -1) return false
-    DataCodec.encodingLength(message) // validates before anything is queued
     return this.stream._sendData(this.localId, message)
   }
 

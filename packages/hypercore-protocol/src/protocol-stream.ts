@@ -398,6 +398,8 @@ export class ProtocolStream extends Duplex<ProtocolStreamEvents> implements Chan
   ): boolean {
     if (this.destroying) return false
     if (this.handshaking || this.pending.length > 0) {
+      // Validate now, so a bad message throws to its sender instead of at handshake time.
+      if (codec !== null) codec.encodingLength(message)
       this.pending.push({
         channel,
         type,

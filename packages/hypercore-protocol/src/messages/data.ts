@@ -6,11 +6,12 @@ import { isSet, requireField, requireUint } from './codec.js'
 import type { Data, DataInput, DataNode, DataNodeInput } from './types.js'
 import {
   LENGTH_DELIMITED,
-  ProtoReader,
   VARINT,
   bytesFieldLength,
   expectWireType,
   missingField,
+  nestedReader,
+  reader,
   varintLength,
   writeBytesField,
   writeVarint,
@@ -30,7 +31,7 @@ function nodeLength(node: DataNodeInput): number {
 }
 
 function decodeNode(buf: Buffer, start: number, end: number): DataNode {
-  const r = new ProtoReader(buf, start, end)
+  const r = nestedReader(buf, start, end)
   let index = -1
   let hash: Buffer | null = null
   let size = -1
@@ -124,32 +125,33 @@ export const DataCodec: MessageCodec<DataInput, Data> = {
     return encodeDataTail(m, buf, offset)
   },
   decode(buf, start, end) {
-    const r = new ProtoReader(buf, start, end)
+    // The hot path of replication: switch on whole keys (field << 3 | wire type) so the common
+    // case costs one comparison; a known field with another wire type is rejected below.
+    const r = reader(buf, start, end)
     const m: Data = { index: 0, value: null, nodes: [], signature: null }
     let found = false
-    while (!r.done) {
+    while (r.offset < r.end) {
       const tag = r.tag()
-      switch (tag >>> 3) {
-        case 1:
-          expectWireType(tag, VARINT, 'Data')
+      switch (tag) {
+        case 0x08:
           m.index = r.varint()
           found = true
           break
-        case 2:
-          expectWireType(tag, LENGTH_DELIMITED, 'Data')
+        case 0x12:
           m.value = r.bytes()
           break
-        case 3: {
-          expectWireType(tag, LENGTH_DELIMITED, 'Data')
+        case 0x1a: {
           const nodeStart = r.embedded()
           m.nodes.push(decodeNode(buf, nodeStart, r.offset))
           break
         }
-        case 4:
-          expectWireType(tag, LENGTH_DELIMITED, 'Data')
+        case 0x22:
           m.signature = r.bytes()
           break
         default:
+          if (tag >>> 3 >= 1 && tag >>> 3 <= 4) {
+            expectWireType(tag, tag >>> 3 === 1 ? VARINT : LENGTH_DELIMITED, 'Data')
+          }
           r.skip(tag & 7)
       }
     }

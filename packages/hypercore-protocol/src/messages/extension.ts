@@ -2,7 +2,7 @@
 import type { MessageCodec } from './codec.js'
 import { requireUint } from './codec.js'
 import type { Extension } from './types.js'
-import { ProtoReader, varintLength, writeVarint } from './wire.js'
+import { reader, varintLength, writeVarint } from './wire.js'
 
 export interface ExtensionInput {
   id: number
@@ -19,7 +19,7 @@ export const ExtensionCodec: MessageCodec<ExtensionInput, Extension> = {
     return offset + m.message.byteLength
   },
   decode(buf, start, end) {
-    const r = new ProtoReader(buf, start, end)
+    const r = reader(buf, start, end)
     const id = r.varint()
     return { id, message: buf.subarray(r.offset, end) }
   },

@@ -4,10 +4,10 @@ import { requireField } from './codec.js'
 import type { NoisePayload } from './types.js'
 import {
   LENGTH_DELIMITED,
-  ProtoReader,
   bytesFieldLength,
   expectWireType,
   missingField,
+  reader,
   writeBytesField,
 } from './wire.js'
 
@@ -20,7 +20,7 @@ export const NoisePayloadCodec: MessageCodec<NoisePayload, NoisePayload> = {
     return writeBytesField(buf, offset, requireField(m.nonce, 'NoisePayload', 'nonce'))
   },
   decode(buf, start, end) {
-    const r = new ProtoReader(buf, start, end)
+    const r = reader(buf, start, end)
     let nonce: Buffer | null = null
     while (!r.done) {
       const tag = r.tag()

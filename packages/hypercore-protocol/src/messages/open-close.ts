@@ -4,10 +4,10 @@ import { isSet, requireField } from './codec.js'
 import type { Close, CloseInput, Open, OpenInput } from './types.js'
 import {
   LENGTH_DELIMITED,
-  ProtoReader,
   bytesFieldLength,
   expectWireType,
   missingField,
+  reader,
   writeBytesField,
 } from './wire.js'
 
@@ -27,7 +27,7 @@ export const OpenCodec: MessageCodec<OpenInput, Open> = {
     return offset
   },
   decode(buf, start, end) {
-    const r = new ProtoReader(buf, start, end)
+    const r = reader(buf, start, end)
     let discoveryKey: Buffer | null = null
     let capability: Buffer | null = null
     while (!r.done) {
@@ -62,7 +62,7 @@ export const CloseCodec: MessageCodec<CloseInput, Close> = {
     return offset
   },
   decode(buf, start, end) {
-    const r = new ProtoReader(buf, start, end)
+    const r = reader(buf, start, end)
     let discoveryKey: Buffer | null = null
     while (!r.done) {
       const tag = r.tag()

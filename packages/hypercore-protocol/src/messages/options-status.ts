@@ -4,9 +4,9 @@ import { isSet } from './codec.js'
 import type { Options, OptionsInput, Status, StatusInput } from './types.js'
 import {
   LENGTH_DELIMITED,
-  ProtoReader,
   VARINT,
   expectWireType,
+  reader,
   stringFieldLength,
   writeStringField,
 } from './wire.js'
@@ -35,7 +35,7 @@ export const OptionsCodec: MessageCodec<OptionsInput, Options> = {
     return offset
   },
   decode(buf, start, end) {
-    const r = new ProtoReader(buf, start, end)
+    const r = reader(buf, start, end)
     const extensions: string[] = []
     let ack = false
     while (!r.done) {
@@ -73,7 +73,7 @@ export const StatusCodec: MessageCodec<StatusInput, Status> = {
     return offset
   },
   decode(buf, start, end) {
-    const r = new ProtoReader(buf, start, end)
+    const r = reader(buf, start, end)
     let uploading = false
     let downloading = false
     while (!r.done) {

@@ -4,11 +4,11 @@ import { isSet, requireField, requireUint } from './codec.js'
 import type { Have, HaveInput, Unhave, UnhaveInput, Want, WantInput } from './types.js'
 import {
   LENGTH_DELIMITED,
-  ProtoReader,
   VARINT,
   bytesFieldLength,
   expectWireType,
   missingField,
+  reader,
   varintLength,
   writeBytesField,
   writeVarint,
@@ -40,7 +40,7 @@ export const HaveCodec: MessageCodec<HaveInput, Have> = {
     return offset
   },
   decode(buf, start, end) {
-    const r = new ProtoReader(buf, start, end)
+    const r = reader(buf, start, end)
     const m: Have = { start: 0, length: 1, bitfield: null, ack: false }
     let found = false
     while (!r.done) {
@@ -90,7 +90,7 @@ function rangeCodec(name: string, defaultLength: number): MessageCodec<WantInput
       return offset
     },
     decode(buf, start, end) {
-      const r = new ProtoReader(buf, start, end)
+      const r = reader(buf, start, end)
       const m = { start: 0, length: defaultLength }
       let found = false
       while (!r.done) {

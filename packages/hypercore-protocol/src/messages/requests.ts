@@ -2,14 +2,7 @@
 import type { MessageCodec } from './codec.js'
 import { isSet, requireField, requireUint } from './codec.js'
 import type { Cancel, CancelInput, Request, RequestInput } from './types.js'
-import {
-  ProtoReader,
-  VARINT,
-  expectWireType,
-  missingField,
-  varintLength,
-  writeVarint,
-} from './wire.js'
+import { VARINT, expectWireType, missingField, reader, varintLength, writeVarint } from './wire.js'
 
 export const RequestCodec: MessageCodec<RequestInput, Request> = {
   encodingLength(m) {
@@ -38,7 +31,7 @@ export const RequestCodec: MessageCodec<RequestInput, Request> = {
     return offset
   },
   decode(buf, start, end) {
-    const r = new ProtoReader(buf, start, end)
+    const r = reader(buf, start, end)
     const m: Request = { index: 0, bytes: 0, hash: false, nodes: 0 }
     let found = false
     while (!r.done) {
@@ -92,7 +85,7 @@ export const CancelCodec: MessageCodec<CancelInput, Cancel> = {
     return offset
   },
   decode(buf, start, end) {
-    const r = new ProtoReader(buf, start, end)
+    const r = reader(buf, start, end)
     const m: Cancel = { index: 0, bytes: 0, hash: false }
     let found = false
     while (!r.done) {

@@ -77,7 +77,27 @@ export class ProtoReader {
     return this.offset >= this.end
   }
 
+  /** Re-points this reader at another body (decoders reuse one reader: no allocation). */
+  reset(buf: Buffer, offset: number, end: number): this {
+    this.buf = buf
+    this.offset = offset
+    this.end = end
+    return this
+  }
+
   varint(): number {
+    const offset = this.offset
+    if (offset < this.end) {
+      const byte = this.buf[offset]
+      if (byte < 0x80) {
+        this.offset = offset + 1
+        return byte
+      }
+    }
+    return this.longVarint()
+  }
+
+  private longVarint(): number {
     const buf = this.buf
     let offset = this.offset
     let result = 0
@@ -190,4 +210,21 @@ export function expectWireType(tag: number, expected: number, message: string): 
 /** Throws InvalidMessageError for a required field that never arrived. */
 export function missingField(message: string, field: string): never {
   throw new InvalidMessageError(`${message} is missing its required field "${field}"`)
+}
+
+const EMPTY = Buffer.alloc(0)
+const SHARED_READER = new ProtoReader(EMPTY, 0, 0)
+const SHARED_NESTED_READER = new ProtoReader(EMPTY, 0, 0)
+
+/**
+ * The shared reader for a top-level body. Decoding is synchronous and never re-entered, so one
+ * reader serves every decode; embedded messages use `nestedReader`.
+ */
+export function reader(buf: Buffer, start: number, end: number): ProtoReader {
+  return SHARED_READER.reset(buf, start, end)
+}
+
+/** The shared reader for an embedded message (Data.Node) decoded inside a top-level one. */
+export function nestedReader(buf: Buffer, start: number, end: number): ProtoReader {
+  return SHARED_NESTED_READER.reset(buf, start, end)
 }
