@@ -1,11 +1,11 @@
-// Typed errors of Corestore: each has a stable `code` callers can branch on.
+// Typed errors of Corestore: each has a stable `code` callers can branch on, and each is a
+// HypercoreError like the rest of the package's errors.
+import { HypercoreError } from './errors.js'
 
-export class CorestoreError extends Error {
-  readonly code: string
+export class CorestoreError extends HypercoreError {
   constructor(code: string, message: string) {
-    super(message)
+    super(code, message)
     this.name = 'CorestoreError'
-    this.code = code
   }
 }
 
@@ -58,12 +58,5 @@ export class StoredNameMismatchError extends CorestoreError {
 export class UnknownKeyPairError extends CorestoreError {
   constructor(discoveryKey: string) {
     super('ERR_UNKNOWN_KEY_PAIR', `no key is stored for discovery key ${discoveryKey}`)
-  }
-}
-
-/** `replicate()` before this package can carry cores over a protocol stream. */
-export class ReplicationUnavailableError extends CorestoreError {
-  constructor(what: string) {
-    super('ERR_REPLICATION_UNAVAILABLE', `Corestore replication needs ${what}, not available yet`)
   }
 }

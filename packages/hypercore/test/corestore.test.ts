@@ -5,12 +5,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import RandomAccessMemory from 'random-access-memory'
 import { afterEach, describe, expect, it } from 'vitest'
+import { CorestoreNotReadyError } from '../src/corestore-errors.js'
 import { coreDiscoveryKey, keyPairFromSeed } from '../src/corestore-keys.js'
 import {
   Corestore,
   type CorestoreOptions,
   type CorestoreStorageFunction,
 } from '../src/corestore.js'
+import { HypercoreError } from '../src/errors.js'
 
 interface VectorEntry {
   name: string
@@ -164,6 +166,8 @@ describe('Corestore', () => {
   it('throws typed errors: before ready, after close, bad keys and options', async () => {
     const store = newStore()
     expect(() => store.get()).toThrow(expect.objectContaining({ code: 'ERR_CORESTORE_NOT_READY' }))
+    expect(() => store.get()).toThrow(HypercoreError)
+    expect(() => store.get()).toThrow(CorestoreNotReadyError)
     await store.ready()
     expect(() => store.get({ key: 'abc' })).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_KEY' }),
