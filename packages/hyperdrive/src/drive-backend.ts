@@ -69,7 +69,6 @@ export interface DriveCorestore {
 export interface ReplicationStream {
   pipe<T>(dest: T): T
   destroy(err?: Error): void
-  on(event: string, listener: (...args: never[]) => void): unknown
 }
 
 /** A mount as the trie resolved it: which trie, mounted where (empty localPath for the root). */

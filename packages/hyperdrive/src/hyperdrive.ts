@@ -174,7 +174,7 @@ export class Hyperdrive extends EventEmitter {
       store = storage
       this.ownsCorestore = false
     } else {
-      store = defaultCorestore(storage)
+      store = defaultCorestore(storage, this.sparse || this.sparseMetadata)
       this.ownsCorestore = true
     }
     if (opts.namespace && !checkout) store = store.namespace(opts.namespace)

@@ -81,7 +81,6 @@ export type {
   TrieMountOptions,
   TrieWatcher,
 } from './drive-backend.js'
-export { BackendUnavailableError } from './default-backend.js'
 export type { StorageFunction } from './default-backend.js'
 export { FileReadStream } from './read-stream.js'
 export type { FileLocation, FileReadStreamOptions } from './read-stream.js'

@@ -1,5 +1,6 @@
-// The hyperdrive-v10-basic fixture read by our drive over the original corestore@5 and
-// mountable-hypertrie: every path, Stat field, readdir, read range, tag and diff of the README.
+// The hyperdrive-v10-basic fixture (written by hyperdrive@10) read by our drive: on our own
+// layers (a folder path, as hyperdrive(folder)), and on the original corestore@5 and
+// mountable-hypertrie as a reference. Every path, Stat field, readdir, range, tag and diff.
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Hyperdrive, type Stat } from '../src/index.js'
@@ -49,14 +50,22 @@ function expectStat(st: Stat, expected: VectorStat, synthesisedTimes = false): v
   expect(got).toEqual(want)
 }
 
-describe('fixture hyperdrive-v10-basic (original corestore + mountable-hypertrie below our drive)', () => {
+const backends: [string, (dir: string) => Hyperdrive][] = [
+  ['@hyperstack layers', (dir) => new Hyperdrive(dir)],
+  [
+    'original corestore@5 + mountable-hypertrie',
+    (dir) =>
+      new Hyperdrive(originalStore(folderStorage(dir)), null, { createTrie: originalTrieFactory }),
+  ],
+]
+
+describe.each(backends)('fixture hyperdrive-v10-basic on %s', (_name, openDrive) => {
   let dir: { path: string; remove: () => Promise<void> }
   let drive: Hyperdrive
 
   beforeAll(async () => {
     dir = await copyFixture()
-    const store = originalStore(folderStorage(dir.path))
-    drive = new Hyperdrive(store, null, { createTrie: originalTrieFactory })
+    drive = openDrive(dir.path)
     await drive.ready()
   })
 
