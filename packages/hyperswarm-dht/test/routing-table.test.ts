@@ -1,6 +1,6 @@
 // The k-bucket routing table against a brute-force model, and the record stores' bounds.
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { RecordCache } from '../src/record-cache.js'
 import {
   type Contact,
@@ -114,5 +114,27 @@ describe('ValueStore', () => {
     store.set('d', 4)
     expect(store.get('b')).toBeUndefined()
     expect(store.get('a')).toBe(1)
+  })
+})
+
+describe('RecordCache expiry (record-cache@1 timing)', () => {
+  it('a record lives 8 to 16 minutes after its last announce', () => {
+    vi.useFakeTimers()
+    try {
+      const cache = new RecordCache({ maxAge: 12 * 60 * 1000 })
+      cache.add('t', Buffer.from([1]))
+      vi.advanceTimersByTime(4 * 60 * 1000)
+      cache.add('t', Buffer.from([2]))
+      vi.advanceTimersByTime(4 * 60 * 1000 + 10) // first GC at 8 min: both move to stale
+      expect(cache.get('t', 10)).toHaveLength(2)
+      cache.add('t', Buffer.from([2])) // re-announce refreshes
+      vi.advanceTimersByTime(8 * 60 * 1000) // second GC at 16 min: [1] dropped
+      expect(cache.get('t', 10).map((b) => b[0])).toEqual([2])
+      vi.advanceTimersByTime(8 * 60 * 1000) // third GC: [2] dropped 16 min after its refresh
+      expect(cache.get('t', 10)).toEqual([])
+      cache.destroy()
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
