@@ -110,6 +110,8 @@ export class ProtocolStream extends Duplex<ProtocolStreamEvents> implements Chan
   private readonly encoder: FrameEncoder
   private pending: PendingSend[] = []
   private flushQueued = false
+  /** The readable side has ended: nothing more can be sent. */
+  private finalized = false
   private readonly flushBound = () => this.flushNow()
   private drainWaiters: (() => void)[] = []
   private readonly highWaterMarkBytes: number
@@ -143,6 +145,11 @@ export class ProtocolStream extends Duplex<ProtocolStreamEvents> implements Chan
     this.handshaking = this.noise
     if (this.noise) {
       const pair = opts.keyPair ?? createKeyPair()
+      if (pair.publicKey?.byteLength !== 32 || pair.secretKey?.byteLength !== 32) {
+        throw new InvalidArgumentError(
+          'keyPair must be a Curve25519 pair: 32-byte publicKey and 32-byte secretKey',
+        )
+      }
       this.publicKey = pair.publicKey
       this.handshake = new Handshake(
         {
@@ -257,7 +264,9 @@ export class ProtocolStream extends Duplex<ProtocolStreamEvents> implements Chan
 
   /** Sends a keep-alive now (skipped during the handshake or while sends are queued). */
   ping(): boolean {
-    if (this.handshaking || this.pending.length > 0 || this.destroying) return false
+    if (this.handshaking || this.pending.length > 0 || this.destroying || this.finalized) {
+      return false
+    }
     this.encoder.writeKeepAlive()
     return this.flushNow()
   }
@@ -285,7 +294,9 @@ export class ProtocolStream extends Duplex<ProtocolStreamEvents> implements Chan
 
   /** Ends the readable side (after flushing queued frames), as the original's finalize. */
   finalize(): void {
+    if (this.finalized) return
     if (!this.handshaking) this.flushNow()
+    this.finalized = true
     this.push(null)
   }
 
@@ -396,7 +407,7 @@ export class ProtocolStream extends Duplex<ProtocolStreamEvents> implements Chan
     codec: MessageCodec<I, unknown> | null,
     message: I,
   ): boolean {
-    if (this.destroying) return false
+    if (this.destroying || this.finalized) return false
     if (this.handshaking || this.pending.length > 0) {
       // Validate now, so a bad message throws to its sender instead of at handshake time.
       if (codec !== null) codec.encodingLength(message)
@@ -442,7 +453,7 @@ export class ProtocolStream extends Duplex<ProtocolStreamEvents> implements Chan
 
   private flushNow(): boolean {
     this.flushQueued = false
-    if (this.destroying) return false
+    if (this.destroying || this.finalized) return false
     return this.encoder.flush()
   }
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import {
   type Channel,
   type ChannelHandlers,
+  InvalidArgumentError,
   InvalidCapabilityError,
   MessageType,
   OpenCodec,
@@ -45,6 +46,19 @@ describe('ProtocolStream', () => {
     expect(initiator.handshakeHash?.equals(responder.handshakeHash!)).toBe(true)
     initiator.destroy()
     responder.destroy()
+  })
+
+  it('uses a configured keyPair and rejects one that is not Curve25519', async () => {
+    const keyPair = ProtocolStream.keyPair(Buffer.alloc(32, 3))
+    const { initiator, responder } = pair({ keyPair })
+    await once(responder, 'handshake')
+    expect(initiator.publicKey?.equals(keyPair.publicKey)).toBe(true)
+    expect(responder.remotePublicKey?.equals(keyPair.publicKey)).toBe(true)
+    initiator.destroy()
+    responder.destroy()
+    const ed25519Like = { publicKey: Buffer.alloc(32), secretKey: Buffer.alloc(64) }
+    expect(() => new ProtocolStream(true, { keyPair: ed25519Like })).toThrow(InvalidArgumentError)
+    expect(() => new ProtocolStream('yes' as unknown as boolean)).toThrow(InvalidArgumentError)
   })
 
   for (const encrypted of [true, false]) {
