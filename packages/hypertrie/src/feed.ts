@@ -10,7 +10,6 @@ export interface TrieFeedGetOptions {
 export interface TrieFeedUpdateOptions {
   ifAvailable?: boolean
   minLength?: number
-  hash?: boolean
 }
 
 /** What `registerExtension` returns: sends to one peer or to all. */
@@ -33,12 +32,13 @@ export interface TrieFeed {
   readonly sparse?: boolean
   ready(): Promise<void>
   append(blocks: Buffer | Buffer[]): Promise<unknown>
-  get(index: number, opts?: TrieFeedGetOptions): Promise<Uint8Array>
+  /** Resolves to the block's bytes (checked by the trie: anything else is a DecodeError). */
+  get(index: number, opts?: TrieFeedGetOptions): Promise<unknown>
   has?(index: number): boolean | Promise<boolean>
   update?(opts?: TrieFeedUpdateOptions): Promise<unknown>
   download?(range: { start: number; end: number; blocks?: number[] }): unknown
   registerExtension?(name: string, handlers: TrieExtensionHandlers): TrieExtensionChannel
-  replicate(isInitiator: boolean, opts?: object): unknown
+  replicate?(isInitiator: boolean, opts?: object): unknown
   close(): Promise<void>
   on(event: 'append' | 'close', listener: () => void): unknown
   removeListener(event: 'append' | 'close', listener: () => void): unknown

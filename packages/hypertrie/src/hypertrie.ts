@@ -1,9 +1,17 @@
 // The public Hypertrie class: hypertrie@5's API with promises over a TrieFeed, sharing one node
 // cache, one write lock and one lookup extension between a trie and its checkouts.
 import { EventEmitter } from 'node:events'
+import type { StorageOption } from '@hyperstack/hypercore'
 import { Readable } from 'streamx'
+import { createFeed } from './create-feed.js'
 import { type DiffOptions, NodeDiff, type RawDiff } from './diff.js'
-import { ClosedError, InvalidArgumentError, MetadataError, NotWritableError } from './errors.js'
+import {
+  ClosedError,
+  DecodeError,
+  InvalidArgumentError,
+  MetadataError,
+  NotWritableError,
+} from './errors.js'
 import type { TrieFeed } from './feed.js'
 import { type LookupOptions, lookup, lookupTarget } from './get.js'
 import { type HistoryOptions, NodeHistory } from './history.js'
@@ -61,6 +69,13 @@ export interface HypertrieOptions {
   cacheSize?: number
   /** Whole-key hash instead of per-component SipHash (tests only, as in hypertrie@5). */
   hash?: KeyHash
+  /** Passed to the Hypercore created from storage (ignored with `feed`). */
+  keyPair?: { publicKey: Uint8Array; secretKey: Uint8Array } | null
+  createIfMissing?: boolean
+  overwrite?: boolean
+  storeSecretKey?: boolean
+  /** Default 256: trie blocks are small (hypertrie@5 sets the same). */
+  maxRequests?: number
 }
 
 export type PutCondition<T = unknown> = (
@@ -100,18 +115,6 @@ export interface BatchOp {
   flags?: number
 }
 
-/** Makes a feed from storage when no `feed` option is given (set by the default entry point). */
-export type FeedFactory = (
-  storage: unknown,
-  key: Uint8Array | null,
-  opts: HypertrieOptions,
-) => TrieFeed
-
-let feedFactory: FeedFactory | null = null
-export function setDefaultFeedFactory(f: FeedFactory): void {
-  feedFactory = f
-}
-
 interface Shared {
   feed: TrieFeed
   src: NodeSource
@@ -148,7 +151,7 @@ export class Hypertrie<T = unknown> extends EventEmitter {
   private updateLoop = false
 
   constructor(
-    storage: unknown,
+    storage: StorageOption | null,
     key?: Uint8Array | string | null | HypertrieOptions,
     opts?: HypertrieOptions,
   ) {
@@ -171,9 +174,8 @@ export class Hypertrie<T = unknown> extends EventEmitter {
     } else {
       let feed = o.feed
       if (!feed) {
-        if (!feedFactory)
-          throw new InvalidArgumentError('no feed given and no hypercore factory installed')
-        feed = feedFactory(storage, keyBuf, o)
+        if (storage === null) throw new InvalidArgumentError('a trie needs storage or a feed')
+        feed = createFeed(storage, keyBuf === null ? null : Buffer.from(keyBuf), o)
       }
       const src = new NodeSource(
         feed,
@@ -237,6 +239,7 @@ export class Hypertrie<T = unknown> extends EventEmitter {
 
   static async getMetadata(feed: TrieFeed): Promise<Buffer | null> {
     const block = await feed.get(0, { valueEncoding: 'binary' })
+    if (!(block instanceof Uint8Array)) throw new DecodeError('block 0 is not binary')
     return decodeHeaderMessage(block).metadata
   }
 
@@ -251,7 +254,7 @@ export class Hypertrie<T = unknown> extends EventEmitter {
     if (this.checkoutVersion) return this.checkoutVersion - 1
     if (this.alwaysUpdate && opts?.wait !== false && this.feed.update) {
       try {
-        await this.feed.update({ ifAvailable: true, hash: false })
+        await this.feed.update({ ifAvailable: true })
       } catch {
         // no peer had more; read what we have
       }
@@ -533,7 +536,9 @@ export class Hypertrie<T = unknown> extends EventEmitter {
     loop()
   }
 
+  /** The feed's replication stream (a hypercore-protocol stream for @hyperstack/hypercore). */
   replicate(isInitiator: boolean, opts?: object): unknown {
+    if (!this.feed.replicate) throw new InvalidArgumentError('this feed does not replicate')
     return this.feed.replicate(isInitiator, opts)
   }
 

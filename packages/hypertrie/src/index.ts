@@ -4,7 +4,6 @@ export {
   TrieIterator,
   TrieHistory,
   TrieDiff,
-  setDefaultFeedFactory,
   type HypertrieNode,
   type HypertrieDiffEntry,
   type HypertrieOptions,
@@ -13,7 +12,6 @@ export {
   type GetOptions,
   type DelOptions,
   type BatchOp,
-  type FeedFactory,
 } from './hypertrie.js'
 export type { IteratorOptions } from './iterator.js'
 export type { DiffOptions } from './diff.js'

@@ -1,5 +1,6 @@
 // Reads nodes by seq through the shared decoded-node cache. `peek` answers synchronously from the
 // cache so hot loops only await on a miss.
+import { DecodeError } from './errors.js'
 import type { TrieFeed, TrieFeedGetOptions } from './feed.js'
 import type { NodeCache } from './node-cache.js'
 import { type KeyHash, TrieNode } from './trie-node.js'
@@ -51,6 +52,7 @@ export class NodeSource {
     if (opts?.wait !== undefined) getOpts.wait = opts.wait
     if (opts?.timeout !== undefined) getOpts.timeout = opts.timeout
     const buf = await this.feed.get(seq, getOpts)
+    if (!(buf instanceof Uint8Array)) throw new DecodeError(`block ${seq} is not binary`)
     const node = TrieNode.decode(buf, seq, this.hash)
     this.cache.set(seq, node)
     return node

@@ -3,7 +3,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { Hypertrie } from '../src/index.js'
-import { MemoryFeed } from './helpers/memory-feed.js'
+import { newCore } from './helpers/cores.js'
 
 const component = fc.constantFrom('a', 'b', 'c', 'dd', 'e1', 'f')
 const key = fc.array(component, { minLength: 1, maxLength: 3 }).map((c) => c.join('/'))
@@ -41,7 +41,7 @@ describe('trie vs Map model', () => {
   it('agrees at every version', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 25 }), async (ops) => {
-        const trie = new Hypertrie<string>(null, { feed: new MemoryFeed(), valueEncoding: 'utf-8' })
+        const trie = new Hypertrie<string>(null, { feed: newCore(), valueEncoding: 'utf-8' })
         await trie.ready()
         const model = new Map<string, string>()
         const snapshots: [number, Map<string, string>][] = [[trie.version, new Map()]]
@@ -80,7 +80,7 @@ describe('trie vs Map model', () => {
         for (const k of ['a', 'b', 'zz/y'])
           expect((await trie.get(k))?.value ?? null).toBe(last.get(k) ?? null)
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     )
   })
 })

@@ -1,6 +1,5 @@
 // The trie controller: mounts (get/put/del/list/diff/watch through mounted tries, mounts of
 // mounts, pinned versions, provenance) and symlinks with bounded depth.
-import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import {
   Hypertrie,
@@ -9,17 +8,13 @@ import {
   type MountableTrieOptions,
 } from '../src/index.js'
 import { decodeMountMessage } from '../src/messages/mount-message.js'
-import { MemoryFeed } from './helpers/memory-feed.js'
-
-class KeyedFeed extends MemoryFeed {
-  override readonly key = randomBytes(32)
-}
+import { newCore } from './helpers/cores.js'
 
 async function setup(n: number, opts: MountableTrieOptions = {}) {
   const tries = new Map<string, Hypertrie>()
   const list: Hypertrie[] = []
   for (let i = 0; i < n; i++) {
-    const t = new Hypertrie(null, { feed: new KeyedFeed(), valueEncoding: 'utf-8' })
+    const t = new Hypertrie(null, { feed: newCore(), valueEncoding: 'utf-8' })
     await t.ready()
     tries.set(t.key!.toString('hex'), t)
     list.push(t)
