@@ -26,9 +26,19 @@ export interface UdpStreamOptions {
   rto?: number
   /** Retransmissions of one packet before the stream fails with ERR_UDP_TIMEOUT. Default 8. */
   maxRetries?: number
+  /** ms of silence from us after which we send an empty ack, keeping NAT mappings open. 10000. */
+  keepAlive?: number
+  /** ms without any packet from the remote before failing with ERR_UDP_TIMEOUT. 45000. */
+  idleTimeout?: number
 }
 
-export const UDP_STREAM_DEFAULTS = { window: 64, rto: 200, maxRetries: 8 } as const
+export const UDP_STREAM_DEFAULTS = {
+  window: 64,
+  rto: 200,
+  maxRetries: 8,
+  keepAlive: 10_000,
+  idleTimeout: 45_000,
+} as const
 
 const MAX_RTO = 2000
 const TICK_MS = 50
@@ -56,6 +66,11 @@ export class UdpStream extends Duplex {
   connected: boolean
 
   private readonly sendDatagram: (datagram: Buffer) => void
+  private readonly keepAlive: number
+  private readonly idleTimeout: number
+  private readonly keepAliveTimer: NodeJS.Timeout
+  private lastSent = 0
+  private lastReceived = Date.now()
   private readonly window: number
   private readonly initialRto: number
   private readonly maxRetries: number
@@ -79,7 +94,20 @@ export class UdpStream extends Duplex {
 
   constructor(opts: UdpStreamOptions) {
     super({ allowHalfOpen: false })
-    this.sendDatagram = opts.send
+    const send = opts.send
+    this.sendDatagram = (datagram) => {
+      this.lastSent = Date.now()
+      send(datagram)
+    }
+    this.keepAlive = opts.keepAlive ?? UDP_STREAM_DEFAULTS.keepAlive
+    this.idleTimeout = opts.idleTimeout ?? UDP_STREAM_DEFAULTS.idleTimeout
+    // NAT mappings for UDP live ~30 s without traffic (Linux conntrack: 30 s, 120 s once both
+    // ways): an idle connection sends an empty ack now and then, and gives up on a silent peer.
+    this.keepAliveTimer = setInterval(
+      () => this.checkAlive(),
+      Math.min(this.keepAlive, this.idleTimeout),
+    )
+    this.keepAliveTimer.unref()
     this.remoteAddress = opts.remote.host
     this.remotePort = opts.remote.port
     this.connection = opts.connection
@@ -107,6 +135,7 @@ export class UdpStream extends Duplex {
   /** Feeds one decoded packet of this connection. */
   receive(p: Packet): void {
     if (this.destroyed) return
+    this.lastReceived = Date.now()
     if (p.type === PacketType.RESET) {
       // A reset after both sides finished is the remote forgetting us early: a clean close.
       if (this.finAcked && this.finReceived) this.destroy()
@@ -145,6 +174,7 @@ export class UdpStream extends Duplex {
 
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
     this.stopTimer()
+    clearInterval(this.keepAliveTimer)
     if (!(this.finAcked && this.finReceived)) this.sendControl(PacketType.RESET)
     this.unacked.clear()
     this.sendQueue.length = 0
@@ -336,6 +366,15 @@ export class UdpStream extends Duplex {
       burst++
     }
     if (this.syn === null && this.unacked.size === 0) this.stopTimer()
+  }
+
+  private checkAlive(): void {
+    const now = Date.now()
+    if (this.connected && now - this.lastReceived >= this.idleTimeout) {
+      this.fail()
+      return
+    }
+    if (this.connected && now - this.lastSent >= this.keepAlive) this.sendControl(PacketType.ACK)
   }
 
   private fail(): void {

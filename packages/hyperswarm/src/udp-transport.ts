@@ -19,7 +19,7 @@ export interface UdpTransportOptions {
   /** Streams open at once (dialled + accepted); SYNs beyond are ignored. Default 512. */
   maxConnections?: number
   /** Stream tuning (window, rto, maxRetries). */
-  stream?: Pick<UdpStreamOptions, 'window' | 'rto' | 'maxRetries'>
+  stream?: Pick<UdpStreamOptions, 'window' | 'rto' | 'maxRetries' | 'keepAlive' | 'idleTimeout'>
 }
 
 export const UDP_TRANSPORT_DEFAULTS = { maxConnections: 512 } as const

@@ -17,7 +17,16 @@ async function udpSocket(): Promise<dgram.Socket> {
   const socket = dgram.createSocket('udp4')
   socket.bind(0, '127.0.0.1')
   await once(socket, 'listening')
-  cleanups.push(() => new Promise<void>((resolve) => socket.close(() => resolve())))
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        try {
+          socket.close(() => resolve())
+        } catch {
+          resolve() // closed by the test already
+        }
+      }),
+  )
   return socket
 }
 
@@ -164,6 +173,26 @@ describe('UdpStreamTransport', () => {
     client.destroy()
     const [err] = await failed
     expect(err.code).toBe('ERR_UDP_RESET')
+  })
+
+  it('keeps an idle stream alive with empty acks, and fails when the remote goes silent', async () => {
+    const opts = { stream: { keepAlive: 20, idleTimeout: 150 } }
+    const a = await transport(opts)
+    const b = await transport(opts)
+    const accepted = waitFor<[UdpStream]>(b.t, 'connection')
+    const client = await a.t.connect({ host: '127.0.0.1', port: b.port })
+    const [server] = await accepted
+    // Idle for several idle timeouts: the keep-alives hold it open.
+    let keptAlive = 0
+    b.socket.on('message', () => keptAlive++)
+    await until(() => keptAlive >= 20, 3000, 'keep-alive packets')
+    expect(client.destroyed).toBe(false)
+    expect(server.destroyed).toBe(false)
+    // Silence the server's side (its socket closes without a word): the client gives up.
+    const failed = waitFor<[UdpStreamError]>(client, 'error', 3000)
+    b.socket.close()
+    const [err] = await failed
+    expect(err.code).toBe('ERR_UDP_TIMEOUT')
   })
 
   it('fails to connect with ERR_UDP_TIMEOUT when nobody answers', async () => {
