@@ -1,11 +1,18 @@
-// Connecting two replication streams: directly in-process, through loopback TCP, optionally
-// counting the bytes that cross and delaying them to emulate a link's round-trip time.
+// Connecting two replication streams: directly in-process or through loopback TCP, counting the
+// bytes that cross and optionally delaying them to emulate a link's round-trip time.
 import { once } from 'node:events'
 import { type Server, type Socket, createServer, connect as tcpConnect } from 'node:net'
-import { Transform, type TransformCallback } from 'node:stream'
 
-/** Anything that can be piped into and out of, as replication streams are. */
-export interface ReplicationStream extends NodeJS.ReadWriteStream {
+/**
+ * The part of a replication stream the link needs; node streams, sockets and streamx streams
+ * (which our packages return) all have it, so neither side is wrapped or adapted.
+ */
+export interface ReplicationStream {
+  write(chunk: Uint8Array): boolean
+  on(event: 'data', listener: (chunk: unknown) => void): unknown
+  on(event: 'drain', listener: () => void): unknown
+  pause(): unknown
+  resume(): unknown
   destroy(error?: Error): unknown
 }
 
@@ -17,35 +24,40 @@ export interface ByteCounter {
   backward: number
 }
 
-/** A pass-through that counts bytes and can delay each chunk by a fixed latency, in order. */
-class LinkSegment extends Transform {
-  private pending = Promise.resolve()
-  constructor(
-    private readonly onBytes: (n: number) => void,
-    private readonly delayMs: number,
-  ) {
-    super()
+/**
+ * Forwards every chunk `from` emits into `to`, with backpressure (pause on a full buffer,
+ * resume on drain), counting bytes and optionally delaying each chunk by `delayMs` (in order).
+ */
+function forward(
+  from: ReplicationStream,
+  to: ReplicationStream,
+  onBytes: (n: number) => void,
+  delayMs: number,
+): void {
+  to.on('drain', () => from.resume())
+  if (delayMs === 0) {
+    from.on('data', (chunk) => {
+      const bytes = asBytes(chunk)
+      onBytes(bytes.length)
+      if (!to.write(bytes)) from.pause()
+    })
+    return
   }
+  // Chunks leave delayMs after they arrived, in arrival order (timers of equal delay fire in
+  // the order they were set).
+  from.on('data', (chunk) => {
+    const bytes = asBytes(chunk)
+    onBytes(bytes.length)
+    setTimeout(() => {
+      if (!to.write(bytes)) from.pause()
+    }, delayMs)
+  })
+}
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    this.onBytes(chunk.length)
-    if (this.delayMs === 0) {
-      done(null, chunk)
-      return
-    }
-    // Every chunk leaves delayMs after it arrived; chaining keeps the order.
-    const due = Date.now() + this.delayMs
-    this.pending = this.pending.then(
-      () =>
-        new Promise<void>((resolve) =>
-          setTimeout(() => {
-            this.push(chunk)
-            resolve()
-          }, due - Date.now()),
-        ),
-    )
-    done()
-  }
+/** Replication streams emit bytes; anything else is a bug in the stream under test. */
+function asBytes(chunk: unknown): Uint8Array {
+  if (chunk instanceof Uint8Array) return chunk
+  throw new TypeError(`a replication stream emitted ${typeof chunk}, not bytes`)
 }
 
 export interface LinkOptions {
@@ -53,7 +65,7 @@ export interface LinkOptions {
   delayMs?: number
 }
 
-/** Pipes `a` and `b` into each other in-process; returns the live byte counter. */
+/** Connects `a` and `b` in-process, each one's output into the other; returns the counter. */
 export function connectPair(
   a: ReplicationStream,
   b: ReplicationStream,
@@ -61,8 +73,8 @@ export function connectPair(
 ): ByteCounter {
   const counter: ByteCounter = { forward: 0, backward: 0 }
   const delayMs = options.delayMs ?? 0
-  a.pipe(new LinkSegment((n) => (counter.forward += n), delayMs)).pipe(b)
-  b.pipe(new LinkSegment((n) => (counter.backward += n), delayMs)).pipe(a)
+  forward(a, b, (n) => (counter.forward += n), delayMs)
+  forward(b, a, (n) => (counter.backward += n), delayMs)
   return counter
 }
 
@@ -97,8 +109,11 @@ export async function tcpPair(): Promise<TcpPair> {
   }
 }
 
-/** Pipes `a` through the client socket and `b` through the server socket. */
+/** Connects `a` through the client socket and `b` through the server socket. */
 export function connectOverTcp(a: ReplicationStream, b: ReplicationStream, pair: TcpPair): void {
-  a.pipe(pair.client).pipe(a)
-  b.pipe(pair.server).pipe(b)
+  const ignore = (): void => {}
+  forward(a, pair.client, ignore, 0)
+  forward(pair.client, a, ignore, 0)
+  forward(b, pair.server, ignore, 0)
+  forward(pair.server, b, ignore, 0)
 }

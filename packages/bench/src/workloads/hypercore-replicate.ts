@@ -41,6 +41,7 @@ export const hypercoreReplicate = defineWorkload<HypercoreReplicationAdapter>({
   adapters: {
     originals: async () =>
       (await import('../adapters/originals/hypercore.js')).hypercoreReplicationAdapter,
+    ours: async () => (await import('../adapters/ours/hypercore.js')).hypercoreReplicationAdapter,
   },
   async run(adapter, { caseName }) {
     const blocks = scaled(100_000, 1000)

@@ -15,6 +15,7 @@ export const hypercoreSparseGet = defineWorkload<HypercoreReplicationAdapter>({
   adapters: {
     originals: async () =>
       (await import('../adapters/originals/hypercore.js')).hypercoreReplicationAdapter,
+    ours: async () => (await import('../adapters/ours/hypercore.js')).hypercoreReplicationAdapter,
   },
   async run(adapter) {
     const blocks = scaled(100_000, 1000)

@@ -36,6 +36,7 @@ export const protocolThroughput = defineWorkload<ProtocolThroughputAdapter>({
   cases: Object.keys(CASES),
   adapters: {
     originals: async () => (await import('../adapters/originals/protocol.js')).protocolAdapter,
+    ours: async () => (await import('../adapters/ours/protocol.js')).protocolAdapter,
   },
   async run(adapter, { caseName }) {
     const { messageSize, totalBytes } = CASES[caseName]
