@@ -7,21 +7,14 @@ import { EventEmitter } from 'node:events'
 import sodium from 'sodium-native'
 import type { NodeAddress, PeerAddress } from './addr.js'
 import { decodeAddr, encodeAddr, encodeNodes, isIPv4, parsePeer } from './addr.js'
-import type {
-  CommandHost,
-  CommandRequest,
-  QueryRequest,
-  RunningQuery,
-  StoredValue,
-} from './command-host.js'
+import type { CommandHost, QueryRequest, RunningQuery, StoredValue } from './command-host.js'
 import { DestroyedError, InvalidArgumentError, RemoteError } from './errors.js'
-import { ImmutableStore, serveImmutable } from './immutable.js'
+import { ImmutableStore } from './immutable.js'
 import type { Message } from './messages/message.js'
-import { VERSION, encodeMessage } from './messages/message.js'
-import { decodeHolepunch, encodeHolepunch, encodePeersInput } from './messages/values.js'
-import { MutableStore, serveMutable } from './mutable.js'
+import { encodePeersInput } from './messages/values.js'
+import { MutableStore } from './mutable.js'
 import type { PeersReply } from './peers.js'
-import { mapPeersReply, servePeers } from './peers.js'
+import { mapPeersReply } from './peers.js'
 import { QueryStream } from './query-stream.js'
 import { Query } from './query.js'
 import type { QueryResult } from './query.js'
@@ -30,6 +23,7 @@ import type { Contact } from './routing-table.js'
 import { RoutingTable } from './routing-table.js'
 import { Rpc } from './rpc.js'
 import type { RequestPeer } from './rpc.js'
+import { type ServeContext, serveRequest } from './serve.js'
 import { type DHTStats, createStats } from './stats.js'
 import { ValueStore } from './value-store.js'
 
@@ -120,6 +114,7 @@ export class DHT extends EventEmitter implements CommandHost {
   private listening: Promise<void> | null = null
   private readying: Promise<void> | null = null
   private closing: Promise<void> | null = null
+  private readonly serving: ServeContext
 
   constructor(opts: DHTOptions = {}) {
     super()
@@ -168,6 +163,16 @@ export class DHT extends EventEmitter implements CommandHost {
         maxRequestsPerSecond: opts.maxRequestsPerSecond,
       },
     )
+    this.serving = {
+      id: this.id,
+      store: this.store,
+      startQuery: (spec) => this.startQuery(spec),
+      rpc: this.rpc,
+      records: this.records,
+      stats: this.stats,
+      closerNodes: (target) => encodeNodes(this.table.closest(target, CLOSER_NODES)),
+      emit: (event, ...args) => this.emit(event, ...args),
+    }
     this.rpc.socket.on('error', (err: Error) => this.emit('warning', err))
     this.tickTimer = setInterval(() => this.onTick(), TICK_MS)
     this.tickTimer.unref()
@@ -293,13 +298,13 @@ export class DHT extends EventEmitter implements CommandHost {
 
   /** Our public address when at least 3 of the 10 latest contacts agree (else null). */
   remoteAddress(): PeerAddress | null {
-    const both = this.tally(false) ?? this.tally(true)
+    const both = this.table.tallyTo(false) ?? this.table.tallyTo(true)
     return both ? decodeAddr(both) : null
   }
 
   /** True when recent contacts agree on our exact public address and port. */
   holepunchable(): boolean {
-    return this.tally(false) !== null
+    return this.table.tallyTo(false) !== null
   }
 
   /** Starts sending our id (and re-bootstraps), as dht-rpc's persistent(). */
@@ -328,7 +333,7 @@ export class DHT extends EventEmitter implements CommandHost {
     for (const q of this.queries) q.destroy()
     const socket = this.rpc.socket
     this.closing = new Promise<void>((resolve) => {
-      const owned = !isShared(this.rpc)
+      const owned = this.rpc.ownsSocket
       if (owned && isBound(socket)) socket.once('close', () => resolve())
       else setImmediate(resolve)
       this.rpc.destroy()
@@ -411,101 +416,9 @@ export class DHT extends EventEmitter implements CommandHost {
     )
   }
 
-  // ---- serving ------------------------------------------------------------------------------
-
   private onRequest(type: 'query' | 'update', m: Message, from: PeerAddress): void {
     if (m.id && m.id.length === 32) this.addNode(m.id, from, null, m.to)
-    switch (m.command) {
-      case '_ping':
-        // a ping naming another node's id gets silence, as the original
-        if (m.value && !this.id.equals(m.value)) return
-        this.rpc.respond(m, from, encodeAddr(from), null)
-        return
-      case '_find_node':
-        if (!m.target || m.target.length !== 32) return
-        this.rpc.respond(m, from, null, this.closerNodes(m.target))
-        return
-      case '_holepunch':
-        this.onHolepunch(m, from)
-        return
-      default:
-        this.onCommand(type, m, from)
-    }
-  }
-
-  private onHolepunch(m: Message, from: PeerAddress): void {
-    if (!m.value) return
-    let value: ReturnType<typeof decodeHolepunch>
-    try {
-      value = decodeHolepunch(m.value)
-    } catch {
-      return
-    }
-    if (value.to) {
-      const to = decodeAddr(value.to)
-      if (!to || (to.host === from.host && to.port === from.port)) return
-      // relay: keep every decoded field (so an empty error field is written, as the original)
-      this.emit('holepunch', from, to)
-      const relayed = encodeMessage({
-        version: VERSION,
-        type: m.type,
-        rid: m.rid,
-        to: encodeAddr(to),
-        id: this.rpc.id,
-        target: m.target,
-        closerNodes: m.closerNodes,
-        roundtripToken: m.roundtripToken,
-        command: m.command,
-        error: m.error,
-        value: encodeHolepunch({ from: encodeAddr(from) }),
-      })
-      this.stats.sent.holepunches++
-      this.rpc.sendRaw(relayed, to)
-      return
-    }
-    const target = value.from ? (decodeAddr(value.from) ?? from) : from
-    this.rpc.respond(m, target, null, null)
-  }
-
-  private onCommand(type: 'query' | 'update', m: Message, from: PeerAddress): void {
-    if (!m.target || m.target.length !== 32) return
-    const target = m.target
-    const closer = () => this.closerNodes(target)
-    const req: CommandRequest = {
-      type,
-      message: m,
-      target,
-      from,
-      reply: (error, value) => {
-        if (error) this.rpc.respondError(m, from, error, closer(), value)
-        else this.rpc.respond(m, from, value, closer())
-      },
-    }
-    switch (m.command) {
-      case 'peers':
-        servePeers(
-          this.records,
-          {
-            onAnnounce: (t, f) => this.emit('announce', t, f),
-            onUnannounce: (t, f) => this.emit('unannounce', t, f),
-            onLookup: (t, f) => this.emit('lookup', t, f),
-          },
-          req,
-        )
-        return
-      case 'immutable-store':
-        serveImmutable(this, req)
-        return
-      case 'mutable-store':
-        serveMutable(this, req)
-        return
-      default:
-        req.reply('Unsupported command', null)
-    }
-  }
-
-  private closerNodes(target: Buffer): Buffer {
-    return encodeNodes(this.table.closest(target, CLOSER_NODES))
+    serveRequest(this.serving, type, m, from)
   }
 
   // ---- routing table upkeep -----------------------------------------------------------------
@@ -587,27 +500,6 @@ export class DHT extends EventEmitter implements CommandHost {
     }
   }
 
-  private tally(onlyIp: boolean): Buffer | null {
-    const hits = new Map<string, number>()
-    let result: Buffer | null = null
-    let good = 0
-    let count = 0
-    const all = this.table.all()
-    for (let i = all.length - 1; i >= 0 && count < 10; i--) {
-      const to = all[i].to
-      if (!to || to.length !== 6) continue
-      const key = onlyIp ? `${to.subarray(0, 4).toString('hex')}0000` : to.toString('hex')
-      const h = (hits.get(key) ?? 0) + 1
-      hits.set(key, h)
-      if (h > good) {
-        good = h
-        result = to
-      }
-      count++
-    }
-    return good >= 3 && count - good < 3 ? result : null
-  }
-
   private armAdaptive(): void {
     if (this.destroyed) return
     const delay = Math.round(EPH_AFTER + (Math.random() * EPH_AFTER) / 2)
@@ -623,25 +515,6 @@ export class DHT extends EventEmitter implements CommandHost {
   }
 }
 
-/** Starts a non-ephemeral node with no bootstrap list, listening on `port` (default 49737). */
-export async function createBootstrapNode(
-  opts: { port?: number; host?: string } & Omit<
-    DHTOptions,
-    'bootstrap' | 'ephemeral' | 'adaptive'
-  > = {},
-): Promise<DHT> {
-  const { port = 49737, ...rest } = opts
-  const node = new DHT({ ...rest, bootstrap: [], ephemeral: false })
-  try {
-    await node.listen(port, opts.host)
-    await node.ready()
-  } catch (err) {
-    await node.destroy()
-    throw err
-  }
-  return node
-}
-
 function isBound(socket: dgram.Socket): boolean {
   try {
     socket.address()
@@ -649,10 +522,6 @@ function isBound(socket: dgram.Socket): boolean {
   } catch {
     return false
   }
-}
-
-function isShared(rpc: Rpc): boolean {
-  return (rpc as unknown as { ownsSocket: boolean }).ownsSocket === false
 }
 
 function randomId(): Buffer {

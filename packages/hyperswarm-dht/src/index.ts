@@ -1,5 +1,7 @@
 // Public API of @hyperstack/hyperswarm-dht: re-exports only.
-export { DHT, DHT_DEFAULTS, createBootstrapNode } from './dht.js'
+export { DHT, DHT_DEFAULTS } from './dht.js'
+export { createBootstrapNode } from './bootstrap-node.js'
+export type { BootstrapNodeOptions } from './bootstrap-node.js'
 export type { AnnounceOptions, BootstrapEntry, DHTOptions, HolepunchPeer } from './dht.js'
 export type { PeerAddress, NodeAddress } from './addr.js'
 export type { PeersReply } from './peers.js'

@@ -112,6 +112,32 @@ export class RoutingTable {
     return picked.length > n ? picked.slice(0, n) : picked
   }
 
+  /**
+   * Our address as the 10 most recently seen contacts that reported one agree on it (dht-rpc@4's
+   * tally): the most frequent `to` wins when at least 3 agree and fewer than 3 disagree. With
+   * `onlyIp` ports are ignored (the result keeps the first matching `to`).
+   */
+  tallyTo(onlyIp: boolean): Buffer | null {
+    const hits = new Map<string, number>()
+    let result: Buffer | null = null
+    let good = 0
+    let count = 0
+    const all = [...this.byId.values()]
+    for (let i = all.length - 1; i >= 0 && count < 10; i--) {
+      const to = all[i].to
+      if (!to || to.length !== 6) continue
+      const key = onlyIp ? to.subarray(0, 4).toString('hex') : to.toString('hex')
+      const h = (hits.get(key) ?? 0) + 1
+      hits.set(key, h)
+      if (h > good) {
+        good = h
+        result = to
+      }
+      count++
+    }
+    return good >= 3 && count - good < 3 ? result : null
+  }
+
   private bucketIndex(id: Uint8Array): number {
     return commonPrefixBits(this.id, id)
   }

@@ -98,7 +98,8 @@ export class Rpc {
 
   private readonly handler: RpcHandler
   private readonly opts: typeof RPC_DEFAULTS
-  private readonly ownsSocket: boolean
+  /** False when the socket was handed in (shared): destroy() leaves it open. */
+  readonly ownsSocket: boolean
   private readonly inflight = new Map<number, InflightRequest>()
   private pending: PendingRequest[] = []
   private readonly secrets = new TokenSecrets()
