@@ -73,6 +73,12 @@ export interface ProtocolStreamEvents extends DuplexEvents {
 
 const DEFAULT_TIMEOUT = 20000
 
+/** What the stream looks at on its pipe destination (a socket, usually). */
+interface PipeDestination {
+  remoteAddress?: unknown
+  _utp?: unknown
+}
+
 interface PendingSend {
   channel: number
   type: number
@@ -120,6 +126,7 @@ export class ProtocolStream extends Duplex<ProtocolStreamEvents> implements Chan
   private readonly local = new Map<number, Channel>()
   private readonly remote = new Map<number, Channel>()
   private readonly created = new Map<string, Channel>()
+  private pipedTo: PipeDestination | null = null
   private timeoutTimer: IdleTimer | null = null
   private keepAliveTimer: IdleTimer | null = null
 
@@ -171,6 +178,9 @@ export class ProtocolStream extends Duplex<ProtocolStreamEvents> implements Chan
     }
 
     this.once('finish', () => this.finalize())
+    this.on('piping', (dest) => {
+      this.pipedTo = dest as PipeDestination
+    })
 
     const timeout = opts.timeout === false ? 0 : (opts.timeout ?? DEFAULT_TIMEOUT)
     if (timeout) {
@@ -189,6 +199,22 @@ export class ProtocolStream extends Duplex<ProtocolStreamEvents> implements Chan
 
   static isProtocolStream(s: unknown): s is ProtocolStream {
     return s instanceof ProtocolStream
+  }
+
+  /** The address of the socket this stream is piped to (`remoteAddress` of the destination). */
+  get remoteAddress(): string | null {
+    const to = this.pipedTo
+    if (to === null || to instanceof ProtocolStream) return null
+    return typeof to.remoteAddress === 'string' ? to.remoteAddress : null
+  }
+
+  /** 'utp', 'tcp' or 'unknown' for the piped-to transport, as the original; null when unpiped. */
+  get remoteType(): 'utp' | 'tcp' | 'unknown' | null {
+    const to = this.pipedTo
+    if (to === null) return null
+    if (to._utp) return 'utp'
+    if (to.remoteAddress) return 'tcp'
+    return 'unknown'
   }
 
   /** Number of channels known on this stream (opened by either side). */

@@ -1,4 +1,5 @@
 // ProtocolStream between two of ours: channels, every message, close/end semantics, destroy.
+import { Duplex } from 'streamx'
 import { describe, expect, it } from 'vitest'
 import {
   type Channel,
@@ -90,6 +91,24 @@ describe('ProtocolStream', () => {
       })
     }
   }
+
+  it('reports the remote address of the socket it is piped to, as the original', () => {
+    const s = new ProtocolStream(true, { timeout: false })
+    expect(s.remoteAddress).toBe(null)
+    expect(s.remoteType).toBe(null)
+    const socketLike = new ProtocolStream(false, { timeout: false })
+    Object.defineProperty(socketLike, 'remoteAddress', { value: '127.0.0.1' })
+    s.pipe(socketLike)
+    expect(s.remoteAddress).toBe(null) // piped to a protocol stream, as the original
+    const plain = new (class extends Duplex {
+      remoteAddress = '10.0.0.1'
+    })()
+    const t = new ProtocolStream(true, { timeout: false })
+    t.pipe(plain)
+    expect(t.remoteAddress).toBe('10.0.0.1')
+    expect(t.remoteType).toBe('tcp')
+    for (const x of [s, socketLike, t, plain]) x.destroy()
+  })
 
   it('emits channel events as well as calling handlers', async () => {
     const { initiator, responder } = pair()
