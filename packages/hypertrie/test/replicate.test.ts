@@ -1,0 +1,103 @@
+// Replication between two of our tries on @hyperstack/hypercore: full and sparse readers, the
+// lookup extension (one request per lookup), live watch on a sparse reader.
+import { describe, expect, it } from 'vitest'
+import { Hypertrie } from '../src/index.js'
+import { newCore } from './helpers/cores.js'
+import { connect, waitForEvent } from './helpers/streams.js'
+
+async function writerWith(n: number): Promise<Hypertrie> {
+  const w = new Hypertrie(null, { feed: newCore() })
+  await w.ready()
+  await w.batch(
+    Array.from({ length: n }, (_, i) => ({
+      key: `dir${i % 4}/file-${i}`,
+      value: Buffer.from(`v${i}`),
+    })),
+  )
+  return w
+}
+
+describe('replication between our tries', () => {
+  it('a sparse reader gets a key with one extension request, and lists a prefix', async () => {
+    const writer = await writerWith(300)
+    const reader = new Hypertrie(null, {
+      feed: newCore(writer.key, { sparse: true }),
+      alwaysUpdate: true,
+    })
+    await reader.ready()
+    const stop = connect(
+      writer.replicate(true, { live: true }),
+      reader.replicate(false, { live: true }),
+    )
+    try {
+      const answered = waitForEvent<string>(writer, 'extension-get')
+      const node = await reader.get('dir1/file-101')
+      expect(node?.valueBuffer?.toString()).toBe('v101')
+      expect(await answered).toBe('dir1/file-101')
+      expect(reader.extensionStats.sentGets).toBe(1)
+      expect(reader.extensionStats.cachesReceived).toBeGreaterThanOrEqual(1)
+
+      const again = await reader.get('dir2/file-202')
+      expect(again?.valueBuffer?.toString()).toBe('v202')
+
+      const list = await reader.list('dir3')
+      expect(list.map((n) => n.key).sort()).toEqual(
+        Array.from({ length: 75 }, (_, k) => `dir3/file-${4 * k + 3}`).sort(),
+      )
+      expect(reader.extensionStats.sentIterators).toBeGreaterThanOrEqual(1)
+    } finally {
+      stop()
+      await reader.close()
+      await writer.close()
+    }
+  })
+
+  it('a sparse reader watching a prefix sees live changes', async () => {
+    const writer = await writerWith(10)
+    const reader = new Hypertrie(null, {
+      feed: newCore(writer.key, { sparse: true }),
+      alwaysUpdate: true,
+    })
+    await reader.ready()
+    const stop = connect(
+      writer.replicate(true, { live: true }),
+      reader.replicate(false, { live: true }),
+    )
+    try {
+      expect((await reader.get('dir1/file-1'))?.valueBuffer?.toString()).toBe('v1')
+      const w = reader.watch('news')
+      const changed = waitForEvent<void>(w, 'change')
+      await writer.put('news/today', Buffer.from('hello'))
+      await changed
+      expect((await reader.get('news/today'))?.valueBuffer?.toString()).toBe('hello')
+      w.destroy()
+    } finally {
+      stop()
+      await reader.close()
+      await writer.close()
+    }
+  })
+
+  it('a full reader replicates every block and diffs versions', async () => {
+    const writer = await writerWith(50)
+    const reader = new Hypertrie(null, { feed: newCore(writer.key) })
+    await reader.ready()
+    const stop = connect(
+      writer.replicate(true, { live: true }),
+      reader.replicate(false, { live: true }),
+    )
+    try {
+      await reader.feed.update?.({ minLength: writer.version })
+      const keys = (await reader.list()).map((n) => n.key)
+      expect(keys.length).toBe(50)
+      expect(keys).toEqual((await writer.list()).map((n) => n.key))
+      const d = []
+      for await (const x of reader.diff(10)) d.push(x.key)
+      expect(d.length).toBe(41)
+    } finally {
+      stop()
+      await reader.close()
+      await writer.close()
+    }
+  })
+})
