@@ -210,6 +210,11 @@ export class DHT extends EventEmitter implements CommandHost {
     return this.listening
   }
 
+  /** The UDP socket (ours, or the shared one passed as `opts.socket`). */
+  get socket(): dgram.Socket {
+    return this.rpc.socket
+  }
+
   /** The bound UDP address. */
   address(): { host: string; port: number; family: string } {
     const a = this.rpc.socket.address()

@@ -228,3 +228,39 @@ describe('adaptive mode', () => {
     }
   })
 })
+
+describe('sockets and bootstrap defaults', () => {
+  it('with no bootstrap list a node sends nothing at all', async () => {
+    const node = new DHT({ host: '127.0.0.1' })
+    await node.ready()
+    await node
+      .lookup(randomTopic())
+      .finished()
+      .catch(() => {})
+    expect(node.stats.sent.bytes).toBe(0)
+    await node.destroy()
+  })
+
+  it('shares a bound socket: stream packets pass by, the socket stays open', async () => {
+    const dgram = await import('node:dgram')
+    const socket = dgram.createSocket('udp4')
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve))
+    net = await createNetwork(2)
+    const node = new DHT({ socket, bootstrap: net.bootstrapList })
+    await node.ready()
+    expect(node.socket).toBe(socket)
+    expect(node.address().port).toBe(socket.address().port)
+    expect(net.bootstrap.getNodes().map((n) => n.port)).toContain(socket.address().port)
+    // a uTP-style packet (>= 20 bytes, low nibble 1) is not ours: not even counted as malformed
+    const sender = dgram.createSocket('udp4')
+    const got = new Promise<void>((resolve) => socket.once('message', () => resolve()))
+    sender.send(Buffer.alloc(20, 0x51), socket.address().port, '127.0.0.1')
+    await got
+    expect(node.stats.malformed).toBe(0)
+    await node.destroy()
+    // still usable by its owner
+    expect(socket.address().port).toBeGreaterThan(0)
+    await new Promise<void>((resolve) => sender.close(() => resolve()))
+    await new Promise<void>((resolve) => socket.close(() => resolve()))
+  })
+})
