@@ -159,6 +159,11 @@ export class CoreStorage {
     return { index, hash, size }
   }
 
+  /** Raw tree entries for `count` nodes from node `first` (40 bytes each). */
+  readTreeRange(first: number, count: number): Promise<Buffer> {
+    return read(this.tree, 32 + 40 * first, 40 * count)
+  }
+
   getNodes(indexes: readonly number[]): Promise<TreeNode[]> {
     return Promise.all(indexes.map((i) => this.getNode(i)))
   }

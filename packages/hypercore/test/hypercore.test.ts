@@ -184,6 +184,22 @@ describe('Hypercore basics', () => {
     expect(((await core.get(2)) as Buffer).toString()).toBe('3')
   })
 
+  it('audit clears the data bit of a corrupted block', async () => {
+    const { dir, cleanup } = tmpDir()
+    cleanups.push(cleanup)
+    const core = new Hypercore(dir)
+    await core.append(['aaaa', 'bbbb', 'cccc'])
+    await core.close()
+    const file = path.join(dir, 'data')
+    const bytes = fs.readFileSync(file)
+    bytes[5] = 0x78
+    fs.writeFileSync(file, bytes)
+    const again = open(dir)
+    expect(await again.audit()).toEqual({ valid: 2, invalid: 1 })
+    expect(again.has(1)).toBe(false)
+    expect(again.has(2)).toBe(true)
+  })
+
   it('flush and durable appends sync file storage', async () => {
     const { dir, cleanup } = tmpDir()
     cleanups.push(cleanup)
