@@ -46,6 +46,8 @@ export interface QuerySpec {
 }
 
 export interface QueryResult {
+  /** Requests this query sent (walk and update; retries not counted). */
+  requests: number
   responses: number
   updates: number
   errors: number
@@ -67,6 +69,7 @@ export class Query {
   private readonly byId = new Set<string>()
   private readonly queriedAddresses = new Set<string>()
   private inflight = 0
+  private requests = 0
   private responses = 0
   private updates = 0
   private errors = 0
@@ -187,6 +190,7 @@ export class Query {
   private send(peer: RequestPeer, candidate: Candidate | null): void {
     this.queriedAddresses.add(`${peer.host}:${peer.port}`)
     this.inflight++
+    this.requests++
     const rpc = this.host.rpc
     const { spec } = this
     const req = spec.query
@@ -244,6 +248,7 @@ export class Query {
 
   private sendUpdate(c: Candidate): void {
     this.inflight++
+    this.requests++
     this.host.rpc.update(this.spec.command, this.spec.target, this.spec.value, c).then(
       (reply) => {
         this.inflight--
@@ -295,6 +300,7 @@ export class Query {
       return new NoCloseNodesError('No close nodes responded')
     }
     return {
+      requests: this.requests,
       responses: this.responses,
       updates: this.updates,
       errors: this.errors,

@@ -194,6 +194,7 @@ describe('query streams', () => {
     }
     const result = await stream.finished()
     expect(result.responses).toBeGreaterThanOrEqual(1)
+    expect(result.requests).toBeGreaterThanOrEqual(result.responses)
     expect(stream.destroyed).toBe(true)
   })
 })
