@@ -117,3 +117,20 @@ export function connectOverTcp(a: ReplicationStream, b: ReplicationStream, pair:
   forward(b, pair.server, ignore, 0)
   forward(pair.server, b, ignore, 0)
 }
+
+/** Narrows what a package returns as "a replication stream" to what the link can connect. */
+export function asReplicationStream(value: unknown): ReplicationStream {
+  const candidate = value as Partial<Record<keyof ReplicationStream, unknown>> | null
+  if (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.write === 'function' &&
+    typeof candidate.on === 'function' &&
+    typeof candidate.pause === 'function' &&
+    typeof candidate.resume === 'function' &&
+    typeof candidate.destroy === 'function'
+  ) {
+    return value as ReplicationStream
+  }
+  throw new TypeError('replicate() did not return a stream')
+}

@@ -50,3 +50,6 @@ export async function fillTrie(trie: BenchTrie, count: number): Promise<void> {
 
 export const loadOriginalTrie = async (): Promise<TrieAdapter> =>
   (await import('../adapters/originals/hypertrie.js')).trieAdapter
+
+export const loadOurTrie = async (): Promise<TrieAdapter> =>
+  (await import('../adapters/ours/hypertrie.js')).trieAdapter

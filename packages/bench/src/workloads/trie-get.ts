@@ -4,13 +4,20 @@ import { LatencyRecorder, measure } from '../measure.js'
 import { higher, lower } from '../metric.js'
 import { scaled } from '../sizes.js'
 import { defineWorkload } from '../workload.js'
-import { type TrieAdapter, fillTrie, loadOriginalTrie, trieKey, trieValue } from './trie-common.js'
+import {
+  type TrieAdapter,
+  fillTrie,
+  loadOriginalTrie,
+  loadOurTrie,
+  trieKey,
+  trieValue,
+} from './trie-common.js'
 
 export const trieGet = defineWorkload<TrieAdapter>({
   name: 'trie-get',
   description: '100k random gets from a 100k-key trie (RAM)',
   cases: ['random'],
-  adapters: { originals: loadOriginalTrie },
+  adapters: { originals: loadOriginalTrie, ours: loadOurTrie },
   async run(adapter) {
     const count = scaled(100_000, 100)
     const trie = await adapter.create()

@@ -3,13 +3,13 @@ import { measure } from '../measure.js'
 import { higher, lower } from '../metric.js'
 import { scaled } from '../sizes.js'
 import { defineWorkload } from '../workload.js'
-import { type TrieAdapter, fillTrie, loadOriginalTrie } from './trie-common.js'
+import { type TrieAdapter, fillTrie, loadOriginalTrie, loadOurTrie } from './trie-common.js'
 
 export const trieIterate = defineWorkload<TrieAdapter>({
   name: 'trie-iterate',
   description: 'iterate all entries of a 100k-key trie (RAM)',
   cases: ['all'],
-  adapters: { originals: loadOriginalTrie },
+  adapters: { originals: loadOriginalTrie, ours: loadOurTrie },
   async run(adapter) {
     const count = scaled(100_000, 100)
     const trie = await adapter.create()

@@ -3,7 +3,7 @@ import { LatencyRecorder, measure } from '../measure.js'
 import { higher, lower } from '../metric.js'
 import { scaled } from '../sizes.js'
 import { defineWorkload } from '../workload.js'
-import { type TrieAdapter, fillTrie, loadOriginalTrie } from './trie-common.js'
+import { type TrieAdapter, fillTrie, loadOriginalTrie, loadOurTrie } from './trie-common.js'
 
 const LISTS = 20
 
@@ -11,7 +11,7 @@ export const trieList = defineWorkload<TrieAdapter>({
   name: 'trie-list',
   description: 'list a 1,000-entry prefix of a 100k-key trie, 20 different prefixes (RAM)',
   cases: ['prefix'],
-  adapters: { originals: loadOriginalTrie },
+  adapters: { originals: loadOriginalTrie, ours: loadOurTrie },
   async run(adapter) {
     const count = scaled(100_000, 100 * LISTS)
     const expected = Math.ceil(count / 100)

@@ -8,6 +8,7 @@ import {
   type TrieAdapter,
   type TrieEntry,
   loadOriginalTrie,
+  loadOurTrie,
   trieKey,
   trieValue,
 } from './trie-common.js'
@@ -16,7 +17,7 @@ export const triePut = defineWorkload<TrieAdapter>({
   name: 'trie-put',
   description: '100k puts of dir{i%100}/file{i}, one by one and in batches of 100 (RAM)',
   cases: ['single', 'batch'],
-  adapters: { originals: loadOriginalTrie },
+  adapters: { originals: loadOriginalTrie, ours: loadOurTrie },
   async run(adapter, { caseName }) {
     const count = scaled(100_000, TRIE_BATCH)
     const batched = caseName === 'batch'

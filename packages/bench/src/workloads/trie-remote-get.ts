@@ -7,7 +7,14 @@ import { LatencyRecorder, measure } from '../measure.js'
 import { type Metric, lower } from '../metric.js'
 import { scaled } from '../sizes.js'
 import { defineWorkload } from '../workload.js'
-import { type TrieAdapter, fillTrie, loadOriginalTrie, trieKey, trieValue } from './trie-common.js'
+import {
+  type TrieAdapter,
+  fillTrie,
+  loadOriginalTrie,
+  loadOurTrie,
+  trieKey,
+  trieValue,
+} from './trie-common.js'
 
 const GETS = 100
 const ONE_WAY_DELAY_MS: Record<string, number> = { direct: 0, 'rtt-10ms': 5 }
@@ -16,7 +23,7 @@ export const trieRemoteGet = defineWorkload<TrieAdapter>({
   name: 'trie-remote-get',
   description: '100 random gets from a sparse replica of a 100k-key trie, direct and 10 ms RTT',
   cases: Object.keys(ONE_WAY_DELAY_MS),
-  adapters: { originals: loadOriginalTrie },
+  adapters: { originals: loadOriginalTrie, ours: loadOurTrie },
   async run(adapter, { caseName }) {
     const delayMs = ONE_WAY_DELAY_MS[caseName]
     const count = scaled(100_000, 100)
