@@ -41,6 +41,10 @@ export interface DiscoveryDHT {
   lookup(topic: Buffer, opts?: DiscoveryLookupOptions): AsyncIterable<DiscoveryReply>
   holepunch(peer: HolepunchTarget): PromiseLike<unknown>
   destroy(): PromiseLike<unknown> | undefined
+  /** Our public address as DHT nodes report it, when they agree. */
+  remoteAddress?(): PeerAddress | null
+  /** True when DHT nodes agree on our exact public address and port. */
+  holepunchable?(): boolean
 }
 
 export function isAsyncIterable<T>(value: unknown): value is AsyncIterable<T> {

@@ -62,6 +62,14 @@ export class PeerBannedError extends SwarmError {
   }
 }
 
+/** The queue forgot the peer (unresponsive, or re-queued after deduplication). */
+export class PeerRemovedError extends SwarmError {
+  constructor() {
+    super('ERR_PEER_REMOVED', 'Peer removed from the queue')
+    this.name = 'PeerRemovedError'
+  }
+}
+
 /** deduplicate() was handed identical local and remote ids. */
 export class ConnectedToSelfError extends SwarmError {
   constructor() {

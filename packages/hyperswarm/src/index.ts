@@ -10,6 +10,7 @@ export {
   InvalidJoinOptionsError,
   InvalidTopicError,
   PeerBannedError,
+  PeerRemovedError,
   SwarmDestroyedError,
   SwarmError,
   UdpStreamError,
@@ -23,6 +24,7 @@ export { Hyperswarm, HYPERSWARM_DEFAULTS } from './swarm.js'
 export type {
   BootstrapEntry,
   DHTFactory,
+  HyperswarmEvents,
   HyperswarmOptions,
   JoinOptions,
   TopicStatus,

@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events'
 import { BulkTimer } from './bulk-timer.js'
 import { Deduplicator } from './dedup.js'
-import { ConnectedToSelfError } from './errors.js'
+import { ConnectedToSelfError, PeerRemovedError } from './errors.js'
 import { PeerInfo, type PeerInfoOwner } from './peer-info.js'
 import { type SwarmPeer, peerKey } from './peer.js'
 import { ShuffledQueue } from './shuffled-queue.js'
@@ -111,7 +111,7 @@ export class PeerQueue extends EventEmitter implements PeerInfoOwner {
     const key = peerKey(peer, this.multiplex)
     const info = this.infos.get(key)
     if (info === undefined) return
-    info.destroy(new Error('Peer removed from the queue'))
+    info.destroy(new PeerRemovedError())
     this.queue.remove(info)
     this.infos.delete(key)
   }

@@ -6,6 +6,7 @@ import { type Connected, connect } from './connector.js'
 import { createDefaultDHT } from './dht-factory.js'
 import type { DiscoveryDHT } from './discovery-dht.js'
 import {
+  ConnectFailedError,
   InvalidJoinOptionsError,
   InvalidTopicError,
   SwarmDestroyedError,
@@ -105,7 +106,24 @@ export interface TopicStatus {
   lookup: boolean
 }
 
-export class Hyperswarm extends EventEmitter {
+/** The swarm's events and their arguments. */
+export interface HyperswarmEvents {
+  connection: [socket: SwarmSocket, info: PeerInfo]
+  disconnection: [socket: SwarmSocket, info: PeerInfo]
+  peer: [peer: SwarmPeer]
+  'peer-rejected': [peer: SwarmPeer]
+  'peer-skipped': [peer: SwarmPeer | null]
+  'connect-failed': [err: SwarmError, info: PeerInfo]
+  'peer-unresponsive': [info: PeerInfo]
+  updated: [event: { key: Buffer }]
+  join: [key: Buffer, opts: TopicStatus]
+  leave: [key: Buffer]
+  listening: []
+  close: []
+  error: [err: Error]
+}
+
+export class Hyperswarm extends EventEmitter<HyperswarmEvents> {
   destroyed = false
   /** Every open connection, client and server. */
   readonly connections = new Set<SwarmSocket>()
@@ -212,7 +230,11 @@ export class Hyperswarm extends EventEmitter {
     this.pendingJoins.add(joined)
     joined
       .catch((err: unknown) => {
-        if (!(err instanceof SwarmDestroyedError)) this.emit('error', err)
+        if (err instanceof SwarmDestroyedError) return
+        this.emit(
+          'error',
+          err instanceof Error ? err : new SwarmError('ERR_JOIN_FAILED', String(err)),
+        )
       })
       .finally(() => this.pendingJoins.delete(joined))
     return joined
@@ -243,6 +265,16 @@ export class Hyperswarm extends EventEmitter {
       await new Promise<void>((resolve) => this.attemptWaiters.push(resolve))
     }
     if (this.destroyed) throw new SwarmDestroyedError()
+  }
+
+  /** Our public address as the DHT sees it (null until nodes agree, or without a DHT). */
+  remoteAddress(): PeerAddress | null {
+    return this.dht?.remoteAddress?.() ?? null
+  }
+
+  /** True when the DHT reports a stable public address and port (holepunching can work). */
+  holepunchable(): boolean {
+    return this.dht?.holepunchable?.() ?? false
   }
 
   /** Dials `peer` directly (no queue, no retry). */
@@ -474,7 +506,9 @@ export class Hyperswarm extends EventEmitter {
         this.clientSockets--
         this.peers--
         if (this.destroyed) return
-        this.emit('connect-failed', err, info)
+        const error =
+          err instanceof SwarmError ? err : new ConnectFailedError(peer.host, peer.port, err)
+        this.emit('connect-failed', error, info)
         if (!this.queue.requeue(info) && !info.banned) this.emit('peer-unresponsive', info)
         this.wakeAttemptWaiters()
         this.drain()

@@ -55,7 +55,6 @@ export function dedupOnConnect(swarm: Hyperswarm, id = randomBytes(32)) {
         survivors.add(entry)
         info.on('duplicate', () => survivors.delete(entry))
         socket.once('close', () => survivors.delete(entry))
-        swarm.emit('survivor', socket, info)
       },
       () => {},
     )

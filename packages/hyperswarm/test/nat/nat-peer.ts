@@ -46,9 +46,7 @@ async function main(): Promise<void> {
     )
     socket.write(message)
   })
-  swarm.on('connect-failed', (err: Error) =>
-    report({ event: 'connect-failed', message: err.message }),
-  )
+  swarm.on('connect-failed', (err) => report({ event: 'connect-failed', message: err.message }))
   const topic = Buffer.from(topicHex, 'hex')
   await swarm.join(topic, { announce: mode === 'announce', lookup: mode === 'lookup' })
   report({ event: 'joined', port: swarm.address()?.port })
