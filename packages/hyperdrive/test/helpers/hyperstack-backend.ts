@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto'
 import { createRequire } from 'node:module'
 import { Hypercore, keyPair } from '@hyperstack/hypercore'
+import type RandomAccessMemory from 'random-access-memory'
 import type {
   CorestoreGetOptions,
   DriveCore,
@@ -14,9 +15,8 @@ const require = createRequire(import.meta.url)
 const requireFromHypercore = createRequire(
   new URL('../../../hypercore/package.json', import.meta.url),
 )
-type Storage = (name: string) => never
-const RAM = requireFromHypercore('random-access-memory') as new () => never
-const ram: Storage = () => new RAM()
+const RAM = requireFromHypercore('random-access-memory') as typeof RandomAccessMemory
+const ram = (): RandomAccessMemory => new RAM()
 
 export class MemoryCorestore implements DriveCorestore {
   private readonly cores: Map<string, Hypercore>
@@ -68,4 +68,9 @@ export class MemoryCorestore implements DriveCorestore {
   async close(): Promise<void> {
     await Promise.all([...this.cores.values()].map((c) => c.close()))
   }
+}
+
+/** random-access-memory@6 storage for our Corestore (a reopened file sees the same bytes). */
+export function memoryStorage(): (name: string) => RandomAccessMemory {
+  return RAM.reusable()
 }

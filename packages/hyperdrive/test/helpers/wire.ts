@@ -1,0 +1,58 @@
+// Connects two replication streams, counting the bytes each way, and closes them afterwards.
+import { Transform } from 'node:stream'
+
+export interface Pipeable {
+  pipe<T>(dest: T): T
+  destroy(err?: Error): void
+}
+
+export interface Wire {
+  /** Bytes from `a` to `b` and from `b` to `a`. */
+  readonly aToB: number
+  readonly bToA: number
+  close(): void
+}
+
+function counter(onbytes: (n: number) => void): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      onbytes(chunk.length)
+      cb(null, chunk)
+    },
+  })
+}
+
+export function connect(a: Pipeable, b: Pipeable): Wire {
+  const state = { aToB: 0, bToA: 0 }
+  const ab = counter((n) => {
+    state.aToB += n
+  })
+  const ba = counter((n) => {
+    state.bToA += n
+  })
+  a.pipe(ab).pipe(b as unknown as NodeJS.WritableStream)
+  b.pipe(ba).pipe(a as unknown as NodeJS.WritableStream)
+  return {
+    get aToB() {
+      return state.aToB
+    },
+    get bToA() {
+      return state.bToA
+    },
+    close() {
+      a.destroy()
+      b.destroy()
+      ab.destroy()
+      ba.destroy()
+    },
+  }
+}
+
+/** Rejects after `ms` unless `p` settles first (no sleeps as synchronisation). */
+export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms: ${what}`)), ms)
+  })
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer))
+}
