@@ -2,6 +2,7 @@
 // cores opened after connecting, live appends, and cores opened on demand from disk.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import RandomAccessMemory from 'random-access-memory'
@@ -175,5 +176,42 @@ describe('Corestore ⇄ corestore@5 replication', () => {
     connect(ours, theirs, false)
     const reader = ours.get({ key: a.key })
     expect(text(await reader.get(0))).toBe('a0')
+  })
+
+  it('replicates several cores over loopback TCP (ours listens, corestore@5 connects)', async () => {
+    const theirs = await originalStore(ramV3)
+    const feeds = [theirs.default(), theirs.namespace('t').default()]
+    for (const [i, feed] of feeds.entries()) {
+      await cb((done) => feed.ready(done))
+      await cb((done) => feed.append(Buffer.from(`tcp-${i}`), done))
+    }
+    const ours = await ourStore(RandomAccessMemory.reusable())
+    const readers = feeds.map((feed) => ours.get({ key: feed.key }))
+
+    const server = net.createServer((socket) => {
+      const stream = ours.replicate(false, { live: true })
+      const ends: Pipeable[] = [socket, stream]
+      stream.on('error', () => {})
+      socket.on('error', () => {})
+      ends[0].pipe(ends[1])
+      ends[1].pipe(ends[0])
+    })
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const { port } = server.address() as net.AddressInfo
+    const socket = net.connect(port, '127.0.0.1')
+    const theirStream = theirs.replicate(true, { live: true })
+    socket.on('error', () => {})
+    theirStream.on('error', () => {})
+    cleanups.push(() => {
+      theirStream.destroy()
+      socket.destroy()
+    })
+    const ends: Pipeable[] = [socket, theirStream]
+    ends[0].pipe(ends[1])
+    ends[1].pipe(ends[0])
+
+    expect(text(await readers[0].get(0))).toBe('tcp-0')
+    expect(text(await readers[1].get(0))).toBe('tcp-1')
   })
 })
