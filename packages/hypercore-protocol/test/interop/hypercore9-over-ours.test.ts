@@ -12,9 +12,18 @@ const HYPERCORE_PACKAGE = new URL('../../../hypercore/package.json', import.meta
 const available = existsSync(HYPERCORE_PACKAGE)
 if (!available) console.log('hypercore9-over-ours: skipped, packages/hypercore is missing')
 
+interface FeedExtension {
+  broadcast(message: unknown): void
+}
+
 interface Feed {
   key: Buffer
   length: number
+  on(event: string, fn: () => void): void
+  registerExtension(
+    name: string,
+    handlers: { encoding?: string; onmessage?: (message: unknown) => void },
+  ): FeedExtension
   ready(cb: (err: Error | null) => void): void
   append(data: Buffer[], cb: (err: Error | null) => void): void
   get(index: number, cb: (err: Error | null, block: Buffer) => void): void
@@ -29,14 +38,14 @@ const call = <T>(
 
 const BLOCKS = ['a', 'bb', 'ccc', 'dddd', 'eeeee', 'ffffff'].map((s) => Buffer.from(s))
 
-async function feeds() {
+async function feeds(readerOpts: object = {}) {
   const require = createRequire(HYPERCORE_PACKAGE)
-  const hypercore = require('hypercore') as (storage: unknown, key?: Buffer) => Feed
+  const hypercore = require('hypercore') as (storage: unknown, key?: Buffer, opts?: object) => Feed
   const ram = require('random-access-memory-v3') as () => unknown
   const writer = hypercore(ram)
   await call((cb) => writer.ready(cb))
   await call((cb) => writer.append(BLOCKS, cb))
-  const reader = hypercore(ram, writer.key)
+  const reader = hypercore(ram, writer.key, readerOpts)
   await call((cb) => reader.ready(cb))
   return { writer, reader }
 }
@@ -68,4 +77,33 @@ describe.runIf(available)('interop: hypercore@9 replicating over our ProtocolStr
       await call((cb) => reader.close(cb))
     })
   }
+
+  it('both on ours, live and sparse: feed extensions, a get, and a live append announced by Have', async () => {
+    const { writer, reader } = await feeds({ sparse: true })
+    const got = new Promise<unknown>((resolve) => {
+      writer.registerExtension('spec-ext', { encoding: 'json', onmessage: resolve })
+    })
+    reader.registerExtension('another-ext', {})
+    const ext = reader.registerExtension('spec-ext', { encoding: 'json' })
+    const a = writer.replicate(true, {
+      stream: new ProtocolStream(true, { live: true }),
+      live: true,
+    })
+    const b = reader.replicate(false, {
+      stream: new ProtocolStream(false, { live: true }),
+      live: true,
+    })
+    a.pipe(b).pipe(a)
+    expect((await call<Buffer>((cb) => reader.get(3, cb)))?.toString()).toBe('dddd')
+    ext.broadcast({ hi: 'from the reader' })
+    expect(await got).toEqual({ hi: 'from the reader' })
+    const next = call<Buffer>((cb) => reader.get(BLOCKS.length, cb))
+    await call((cb) => writer.append([Buffer.from('live!')], cb))
+    expect((await next)?.toString()).toBe('live!')
+    const ends = Promise.all([closed(a), closed(b)])
+    a.destroy()
+    expect((await ends)[0]).toBe(null)
+    await call((cb) => writer.close(cb))
+    await call((cb) => reader.close(cb))
+  })
 })
