@@ -57,6 +57,7 @@ export const dhtLookup = defineWorkload<DhtLookupAdapter>({
   cases: ['loopback-50'],
   adapters: {
     originals: async () => (await import('../adapters/originals/dht.js')).dhtAdapter,
+    ours: async () => (await import('../adapters/ours/dht.js')).dhtAdapter,
   },
   async run(adapter) {
     const datagrams = countDatagrams()
