@@ -33,6 +33,11 @@ export class CoreCache<T> {
     return entry.value
   }
 
+  /** The cached value, without counting as a use. */
+  peek(id: string): T | undefined {
+    return this.entries.get(id)?.value
+  }
+
   refs(id: string): number {
     return this.entries.get(id)?.refs ?? 0
   }
@@ -66,8 +71,8 @@ export class CoreCache<T> {
     this.collectable.delete(id)
   }
 
-  values(): IterableIterator<T> {
-    return Array.from(this.entries.values(), (e) => e.value)[Symbol.iterator]()
+  values(): T[] {
+    return Array.from(this.entries.values(), (e) => e.value)
   }
 
   *referenced(): Generator<T> {

@@ -113,7 +113,7 @@ export class CoreRegistry extends EventEmitter<RegistryEvents> {
     this.closed = true
     if (this.openPromise) await this.openPromise.catch(() => {})
     this.replication.destroyAll()
-    const cores = [...this.cache.values()]
+    const cores = this.cache.values()
     const results = await Promise.allSettled(cores.map((core) => core.close()))
     for (const r of results) if (r.status === 'rejected') throw r.reason
   }
@@ -159,7 +159,7 @@ export class CoreRegistry extends EventEmitter<RegistryEvents> {
     this.cache.set(keys.id, core)
 
     core.once('close', () => {
-      if (this.cache.get(keys.id) === core) this.cache.delete(keys.id)
+      if (this.cache.peek(keys.id) === core) this.cache.delete(keys.id)
     })
     core.ready().then(
       () => {
@@ -169,7 +169,7 @@ export class CoreRegistry extends EventEmitter<RegistryEvents> {
       },
       () => {
         // corestore@5 drops a core that failed to open; the error reaches its ready() callers.
-        if (this.cache.get(keys.id) === core) this.cache.delete(keys.id)
+        if (this.cache.peek(keys.id) === core) this.cache.delete(keys.id)
       },
     )
     return { core, id: keys.id }
