@@ -201,6 +201,14 @@ export class ProtocolStream extends Duplex<ProtocolStreamEvents> implements Chan
     return s instanceof ProtocolStream
   }
 
+  /**
+   * The idle timeout (`{ ms }`), or null when disabled. hypercore@9 reads `timeout.ms` to time
+   * out its requests with the stream's own timeout.
+   */
+  get timeout(): { readonly ms: number } | null {
+    return this.timeoutTimer
+  }
+
   /** The address of the socket this stream is piped to (`remoteAddress` of the destination). */
   get remoteAddress(): string | null {
     const to = this.pipedTo

@@ -46,10 +46,13 @@ describe('ProtocolStream lifecycle', () => {
     expect((err as TimeoutError).code).toBe('ETIMEDOUT')
   })
 
-  it('timeout: false disables the idle timeout', () => {
+  it('exposes the idle timeout as { ms } (default 20 s); timeout: false disables it', () => {
     const s = new ProtocolStream(true, { timeout: false })
-    expect((s as unknown as { timeoutTimer: unknown }).timeoutTimer).toBe(null)
+    expect(s.timeout).toBe(null)
     s.destroy()
+    const d = new ProtocolStream(true)
+    expect(d.timeout?.ms).toBe(20000)
+    d.destroy()
   })
 
   it('reports back pressure when the reader is slow, and drained() resolves once it reads', async () => {
