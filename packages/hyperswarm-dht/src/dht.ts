@@ -430,6 +430,10 @@ export class DHT extends EventEmitter implements CommandHost {
 
   private addNode(id: Buffer, from: PeerAddress, token: Buffer | null, to: Buffer | null): void {
     if (id.equals(this.id) || this.destroyed) return
+    // one id per address: a node that restarted (or a sender cycling ids) replaces its old entry,
+    // so nobody fills our table (and our closerNodes) from a single address
+    const holder = this.table.atAddress(from.host, from.port)
+    if (holder && !holder.id.equals(id)) this.removeNode(holder.id)
     const existing = this.table.get(id)
     const contact: Contact = existing ?? {
       id: Buffer.from(id),

@@ -21,6 +21,9 @@ export class RoutingTable {
   private readonly buckets: Contact[][] = []
   // insertion order = recency: oldest first, re-added contacts move to the end
   private readonly byId = new Map<string, Contact>()
+  // one contact per address: id hex by "host:port", and the address each id was filed under
+  private readonly byAddress = new Map<string, string>()
+  private readonly addressOf = new Map<string, string>()
 
   constructor(id: Buffer, k = 20) {
     this.id = id
@@ -34,6 +37,12 @@ export class RoutingTable {
 
   get(id: Uint8Array): Contact | undefined {
     return this.byId.get(Buffer.from(id.buffer, id.byteOffset, id.length).toString('hex'))
+  }
+
+  /** The contact filed under this address, if any (a node has one id per address). */
+  atAddress(host: string, port: number): Contact | undefined {
+    const key = this.byAddress.get(`${host}:${port}`)
+    return key === undefined ? undefined : this.byId.get(key)
   }
 
   has(contact: Contact): boolean {
@@ -55,11 +64,13 @@ export class RoutingTable {
       bucket.push(contact)
       this.byId.delete(key)
       this.byId.set(key, contact)
+      this.fileAddress(key, contact)
       return 'refreshed'
     }
     if (bucket.length >= this.k) return 'full'
     bucket.push(contact)
     this.byId.set(key, contact)
+    this.fileAddress(key, contact)
     return 'added'
   }
 
@@ -69,8 +80,21 @@ export class RoutingTable {
     const bucket = this.buckets[this.bucketIndex(contact.id)]
     const i = bucket.indexOf(contact)
     if (i !== -1) bucket.splice(i, 1)
-    this.byId.delete(contact.id.toString('hex'))
+    const key = contact.id.toString('hex')
+    this.byId.delete(key)
+    const addr = this.addressOf.get(key)
+    if (addr !== undefined && this.byAddress.get(addr) === key) this.byAddress.delete(addr)
+    this.addressOf.delete(key)
     return contact
+  }
+
+  private fileAddress(key: string, contact: Contact): void {
+    const addr = `${contact.host}:${contact.port}`
+    const old = this.addressOf.get(key)
+    if (old === addr) return
+    if (old !== undefined && this.byAddress.get(old) === key) this.byAddress.delete(old)
+    this.addressOf.set(key, addr)
+    this.byAddress.set(addr, key)
   }
 
   /** The least-recently-seen contacts of the bucket `id` falls into. */

@@ -128,4 +128,19 @@ describe('hostile input', () => {
     expect(node.stats.malformed).toBe(2)
     expect(node.stats.oversized).toBe(1)
   })
+
+  it('keeps one routing-table entry per sender address, however many ids it claims', async () => {
+    for (let i = 1; i <= 5; i++) {
+      const r = rid++
+      const id = Buffer.alloc(32, i)
+      await client.request(
+        encodeMessage({ version: 1, type: 1, rid: r, id, command: '_ping' }),
+        r,
+        node.address().port,
+      )
+    }
+    const nodes = node.getNodes()
+    expect(nodes).toHaveLength(1)
+    expect(nodes[0].id).toEqual(Buffer.alloc(32, 5))
+  })
 })
