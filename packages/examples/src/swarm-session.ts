@@ -4,6 +4,10 @@ import type { Hyperdrive } from '@hyperstack/hyperdrive'
 import { Hyperswarm } from '@hyperstack/hyperswarm'
 import type { HostPort } from './bootstrap-option.js'
 
+interface DuplexStream extends NodeJS.ReadWriteStream {
+  destroy(err?: Error): void
+}
+
 export interface SwarmSessionOptions {
   bootstrap: HostPort[]
   /** Address to listen on; the demo and tests use 127.0.0.1. */
@@ -37,7 +41,8 @@ export class SwarmSession {
       ) => {
         this.peers++
         if (this.firstConnectionMs === null) this.firstConnectionMs = Date.now() - this.startedAt
-        const stream = drive.replicate(info.client, { live: true })
+        // The drive's replication stream is a duplex protocol stream; its declared type is narrower.
+      const stream = drive.replicate(info.client, { live: true }) as unknown as DuplexStream
         socket.on('data', (chunk: Buffer) => {
           this.bytesIn += chunk.length
         })
