@@ -263,6 +263,12 @@ export class Hypertrie<T = unknown> extends EventEmitter {
     return len < 2 ? 0 : len - 1
   }
 
+  private headSeqNow(): number {
+    if (this.checkoutVersion) return this.checkoutVersion - 1
+    const len = this.feed.length
+    return len < 2 ? 0 : len - 1
+  }
+
   /** The head node (null for an empty trie). */
   async head(opts?: ReadOptions): Promise<HypertrieNode<T> | null> {
     const seq = await this.headSeq(opts)
@@ -290,7 +296,11 @@ export class Hypertrie<T = unknown> extends EventEmitter {
   /** Raw lookup (internal node); used by the mount controller. */
   async getNode(key: string, opts: GetOptions = {}): Promise<TrieNode | null> {
     if (this.shared.closed) throw new ClosedError()
-    const head = await this.headSeq(opts)
+    // skip the async head lookup when nothing has to be asked of peers
+    const head =
+      this.opened && (this.checkoutVersion || !this.alwaysUpdate || opts.wait === false)
+        ? this.headSeqNow()
+        : await this.headSeq(opts)
     const target = lookupTarget(this.src, key, !!opts.hidden)
     const lo: LookupOptions = {
       prefix: opts.prefix,

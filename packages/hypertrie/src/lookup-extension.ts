@@ -70,10 +70,16 @@ export class LookupExtension {
     this.host = host
     const feed = host.feed
     if (feed.registerExtension) {
-      this.channel = feed.registerExtension(EXTENSION_NAME, {
-        encoding: 'binary',
-        onmessage: (message, peer) => this.onmessage(message, peer),
-      })
+      try {
+        this.channel = feed.registerExtension(EXTENSION_NAME, {
+          encoding: 'binary',
+          onmessage: (message, peer) => this.onmessage(message, peer),
+        })
+      } catch {
+        // another trie on this feed registered it already (the core allows one per name):
+        // that trie answers peers; this one reads without asking
+        this.channel = null
+      }
     }
   }
 

@@ -18,16 +18,39 @@ export function splitKey(key: string): string[] {
   return list
 }
 
+// Components are written into one scratch buffer to hash them without allocating per call.
+const SCRATCH = Buffer.allocUnsafe(4096)
+const OUT = Buffer.allocUnsafe(8)
+
 /** Eight SipHash bytes per component, concatenated. */
-export function hashComponents(components: string[]): Buffer {
-  const out = Buffer.allocUnsafe(8 * components.length)
+export function hashComponents(components: string[]): Uint8Array {
+  const out = new Uint8Array(8 * components.length)
   for (let i = 0; i < components.length; i++) {
-    sodium.crypto_shorthash(
-      out.subarray(i * 8, i * 8 + 8),
-      Buffer.from(components[i], 'utf-8'),
-      ZERO_KEY,
-    )
+    const c = components[i]
+    const input =
+      c.length * 3 <= SCRATCH.length
+        ? SCRATCH.subarray(0, SCRATCH.write(c, 0, 'utf-8'))
+        : Buffer.from(c, 'utf-8')
+    sodium.crypto_shorthash(OUT, input, ZERO_KEY)
+    out.set(OUT, i * 8)
   }
+  return out
+}
+
+/** Every digit of a path, in one array. */
+export function pathDigitArray(hash: Uint8Array, hidden: boolean): Uint8Array {
+  const len = pathLength(hash)
+  const out = new Uint8Array(len)
+  out[0] = hidden ? 1 : 0
+  let p = 1
+  for (let j = 0; j < hash.length; j++) {
+    const b = hash[j]
+    out[p++] = b & 3
+    out[p++] = (b >> 2) & 3
+    out[p++] = (b >> 4) & 3
+    out[p++] = (b >> 6) & 3
+  }
+  out[p] = TERMINATOR
   return out
 }
 

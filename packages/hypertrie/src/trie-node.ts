@@ -2,7 +2,7 @@
 // encoding back into the Node protobuf. Mirrors hypertrie@5's lib/node.js.
 import { CorruptNodeError } from './errors.js'
 import { decodeNodeMessage, encodeNodeMessage } from './messages/node-message.js'
-import { hashComponents, normalizeKey, pathDigit, pathLength, splitKey } from './path-hash.js'
+import { hashComponents, normalizeKey, pathDigitArray, pathLength, splitKey } from './path-hash.js'
 import { type BucketTable, decodeTrieBuffer, encodeTrieBuffer } from './trie-buffer.js'
 
 /** Bit 0 of the stored flags; user flags live in bits 8 and up. */
@@ -18,6 +18,9 @@ export class TrieNode {
   readonly hash: Uint8Array
   /** Path length in digits. */
   readonly length: number
+  /** The path, one digit (0-4) per position, computed once: lookups compare these in tight loops. */
+  readonly digits: Uint8Array
+  readonly hidden: boolean
   readonly storedFlags: number
   valueBuffer: Buffer | null
   trie: BucketTable
@@ -35,14 +38,12 @@ export class TrieNode {
     this.components = splitKey(this.key)
     this.hash = userHash ? userHash(this.key) : hashComponents(this.components)
     this.length = pathLength(this.hash)
+    this.hidden = (storedFlags & HIDDEN_FLAG) !== 0
+    this.digits = pathDigitArray(this.hash, this.hidden)
     this.valueBuffer = valueBuffer
     this.storedFlags = storedFlags
     this.seq = seq
     this.trie = trie
-  }
-
-  get hidden(): boolean {
-    return (this.storedFlags & HIDDEN_FLAG) !== 0
   }
 
   /** User flags: the stored flags shifted past the internal byte. */
@@ -55,8 +56,9 @@ export class TrieNode {
     return this.key === '' && this.valueBuffer === null
   }
 
+  /** Digit i; past the end of the path it is the terminator, as the original's path(). */
   digit(i: number): number {
-    return pathDigit(this.hash, this.hidden, i)
+    return i < this.length ? this.digits[i] : 4
   }
 
   /** True when `other` has a different component string at component end `i`. */
