@@ -103,6 +103,15 @@ describe('hostile input', () => {
     await stillAlive()
   })
 
+  it('answers an immutable update without a value (crashes the original too, not in the spec)', async () => {
+    const token = await tokenFor()
+    expect((await update('immutable-store', null, token))?.error).toBe('ERR_INVALID_INPUT')
+    expect((await update('immutable-store', Buffer.from('not the preimage'), token))?.error).toBe(
+      'ERR_INVALID_INPUT',
+    )
+    await stillAlive()
+  })
+
   it('drops updates with a bad token, unknown commands get an error reply', async () => {
     const reply = await update('peers', encodePeersInput({ port: 1 }), Buffer.alloc(32))
     expect(reply).toBeNull()
