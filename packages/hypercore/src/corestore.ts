@@ -83,7 +83,7 @@ export class Corestore extends EventEmitter<CorestoreEvents> {
 
   /** Loads (or creates) the master key. Idempotent; must resolve before `get`. */
   ready(): Promise<void> {
-    if (this.isClosed) return Promise.reject(new CorestoreClosedError())
+    if (this.isClosed || this.registry.closed) return Promise.reject(new CorestoreClosedError())
     return this.registry.open()
   }
 

@@ -193,9 +193,17 @@ describe('Corestore', () => {
     await core.ready()
     await ns.close()
     expect(core.closed).toBe(false)
+    const sibling = store.namespace('m')
     expect(store.isExternal({ name: 'n' })).toBe(false)
     await store.close()
     expect(core.closed).toBe(true)
+    // The folder is closed for every store that shares it.
+    expect(() => sibling.default()).toThrow(
+      expect.objectContaining({ code: 'ERR_CORESTORE_CLOSED' }),
+    )
+    await expect(sibling.ready()).rejects.toThrow(
+      expect.objectContaining({ code: 'ERR_CORESTORE_CLOSED' }),
+    )
   })
 
   it('closes unreferenced cores beyond cacheSize, oldest first', async () => {
