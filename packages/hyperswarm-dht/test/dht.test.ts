@@ -265,3 +265,43 @@ describe('sockets and bootstrap defaults', () => {
     await new Promise<void>((resolve) => socket.close(() => resolve()))
   })
 })
+
+describe('routing table upkeep', () => {
+  it('a full bucket pings its least-recently-seen contact and replaces it when it is dead', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
+    const made: DHT[] = []
+    const make = async (first: number | null, k?: number) => {
+      const id = Buffer.alloc(32, first === null ? 0 : 1)
+      if (first !== null) id[0] = first
+      const d = new DHT({ host: '127.0.0.1', id, k })
+      made.push(d)
+      await d.ready()
+      return d
+    }
+    try {
+      const n = await make(null, 2) // id 00..: 0x80.. ids all fall in bucket 0
+      const [p1, p2, p3] = [await make(0x80), await make(0x81), await make(0x82)]
+      const at = (d: DHT) => ({ host: '127.0.0.1', port: d.address().port })
+      await p1.ping(at(n))
+      await p2.ping(at(n))
+      expect(n.getNodes().map((c) => c.id[0])).toEqual([0x80, 0x81])
+      await p1.destroy()
+      await vi.advanceTimersByTimeAsync(5000) // next node tick: p1 and p2 are no longer "just seen"
+      const removed = new Promise<number>((resolve) =>
+        n.once('remove-node', (c: { id: Buffer }) => resolve(c.id[0])),
+      )
+      await p3.ping(at(n)) // bucket full: n pings p1, which never answers
+      await vi.advanceTimersByTimeAsync(10 * 750)
+      expect(await removed).toBe(0x80)
+      expect(
+        n
+          .getNodes()
+          .map((c) => c.id[0])
+          .sort(),
+      ).toEqual([0x81, 0x82])
+    } finally {
+      vi.useRealTimers()
+      await Promise.all(made.map((d) => d.destroy()))
+    }
+  })
+})
