@@ -205,6 +205,67 @@ describe('UdpStreamTransport', () => {
     expect(a.t.size).toBe(0)
   })
 
+  it('survives random packets of our own types aimed at a live stream', async () => {
+    const a = await transport()
+    const b = await transport()
+    const accepted = waitFor<[UdpStream]>(b.t, 'connection')
+    const client = await a.t.connect({ host: '127.0.0.1', port: b.port })
+    const [server] = await accepted
+    const errors: Error[] = []
+    server.on('error', (err: Error) => errors.push(err))
+    server.resume()
+    const attacker = await udpSocket()
+    const types = Object.values(PacketType).filter((t) => t !== PacketType.RESET)
+    let seed = 7
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      return seed % n
+    }
+    // Spoofing needs the client's address; on loopback the attacker sends from its own port, so
+    // these land on unknown connections (answered by resets) unless aimed at the real one below.
+    for (let i = 0; i < 500; i++) {
+      const payload = randomBytes(random(40))
+      const type = types[random(types.length)]
+      attacker.send(
+        encodePacket({
+          type,
+          role: 1,
+          connection: random(2) === 0 ? client.connection : random(2 ** 31),
+          seq: random(2 ** 31),
+          ack: random(2 ** 31),
+          window: random(65536),
+          sack: random(65536),
+          payload: type === PacketType.DATA ? payload : Buffer.alloc(0),
+        }),
+        b.port,
+        '127.0.0.1',
+      )
+    }
+    // The same garbage from the client's own socket hits the live stream itself.
+    for (let i = 0; i < 200; i++) {
+      a.socket.send(
+        encodePacket({
+          type: PacketType.DATA,
+          role: 1,
+          connection: client.connection,
+          seq: random(2 ** 31),
+          ack: 1,
+          window: random(65536),
+          sack: random(65536),
+          payload: randomBytes(random(100)),
+        }),
+        b.port,
+        '127.0.0.1',
+      )
+    }
+    // The stream still works afterwards.
+    const echoed = waitFor<[Buffer]>(client, 'data')
+    server.on('data', () => server.write('still here'))
+    client.write('are you there')
+    expect((await echoed)[0].toString()).toBe('still here')
+    expect(errors).toEqual([])
+  })
+
   it('ignores DHT datagrams, counts junk, resets unknown connections, caps connections', async () => {
     const b = await transport({ maxConnections: 1 })
     const sender = await udpSocket()
