@@ -355,6 +355,7 @@ export class DHT extends EventEmitter implements CommandHost {
   async startQuery(spec: QueryRequest): Promise<RunningQuery> {
     if (this.destroyed) throw new DestroyedError('DHT is destroyed')
     await this.listen()
+    if (this.destroyed) throw new DestroyedError('DHT is destroyed')
     const query = new Query(this.queryHost(), {
       ...spec,
       k: spec.k ?? this.opts.lookupWidth,
