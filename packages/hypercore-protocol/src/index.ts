@@ -1,6 +1,6 @@
 // Public API of @hyperstack/hypercore-protocol: re-exports only.
 export { ProtocolStream, ProtocolStream as Protocol } from './protocol-stream.js'
-export type { ProtocolStreamEvents, ProtocolStreamOptions } from './protocol-stream.js'
+export type { ProtocolStreamEvents, ProtocolStreamOptions } from './stream-options.js'
 export { Channel } from './channel.js'
 export type { ChannelHandlers } from './channel.js'
 export { Extension } from './extensions.js'

@@ -1,8 +1,10 @@
 // ProtocolStream: the hypercore-protocol@8 replication stream (a streamx Duplex). Handshake, then
 // encrypted frames multiplexing any number of feed channels plus stream-level extensions.
-import { Duplex, type DuplexEvents, Readable } from 'streamx'
+import { Duplex, Readable } from 'streamx'
 import { capability, discoveryKey } from './capability.js'
-import { Channel, type ChannelHandlers, type ChannelHost, verifyCapability } from './channel.js'
+import { ChannelTable } from './channel-table.js'
+import type { Channel, ChannelHandlers, ChannelHost } from './channel.js'
+import { verifyCapability } from './channel.js'
 import {
   InvalidArgumentError,
   InvalidCapabilityError,
@@ -12,6 +14,7 @@ import {
 } from './errors.js'
 import { type Extension, type ExtensionHandlers, ExtensionRegistry } from './extensions.js'
 import { FrameDecoder, MAX_FRAME_SIZE } from './frame-decoder.js'
+import { type FrameTarget, dispatchFrame } from './frame-dispatch.js'
 import { FrameEncoder } from './frame-encoder.js'
 import { Guard } from './guard.js'
 import { Handshake, type HandshakeResult } from './handshake.js'
@@ -20,58 +23,16 @@ import type { MessageCodec } from './messages/codec.js'
 import { DataCodec } from './messages/data.js'
 import { ExtensionCodec } from './messages/extension.js'
 import { CloseCodec, OpenCodec } from './messages/open-close.js'
-import { OptionsCodec, StatusCodec } from './messages/options-status.js'
-import { HaveCodec, UnhaveCodec, UnwantCodec, WantCodec } from './messages/ranges.js'
-import { CancelCodec, RequestCodec } from './messages/requests.js'
+import { OptionsCodec } from './messages/options-status.js'
 import { type Close, type DataInput, MessageType, type Open } from './messages/types.js'
 import { type KeyPair, keyPair as createKeyPair } from './noise.js'
 import { StreamCipher, randomNonce } from './stream-cipher.js'
-
-export interface ProtocolStreamOptions {
-  /** Static Noise key pair (Curve25519); a fresh one when absent. */
-  keyPair?: KeyPair
-  /** Encrypt frames after the handshake (default true). */
-  encrypted?: boolean
-  /** With `encrypted: false`, `noise: false` skips the handshake entirely (default true). */
-  noise?: boolean
-  /** A live stream stays open when its last channel closes (default false). */
-  live?: boolean
-  /** Idle timeout in ms: destroyed with ETIMEDOUT when nothing arrives that long (default 20000; 0/false disables). */
-  timeout?: number | false
-  /** Send a keep-alive when nothing was sent this long (default ceil(timeout / 2); 0/false disables). */
-  keepAlive?: number | false
-  /** Max frame body accepted (default and maximum the original accepts: 8 MiB). */
-  maxFrameSize?: number
-  /** Readable-side highWaterMark in bytes (default 16 KiB, as streamx). */
-  highWaterMark?: number
-  /** The remote static key is known; throw/reject to abort the handshake. */
-  onauthenticate?(remotePublicKey: Buffer): void | Promise<void>
-  onhandshake?(): void
-  /** The remote opened a channel for a discovery key this side has not opened. */
-  ondiscoverykey?(discoveryKey: Buffer): void
-  onremoteopen?(discoveryKey: Buffer): void
-  onchannelclose?(discoveryKey: Buffer, key: Buffer | null): void
-  /** The remote announced its stream-level extension names. */
-  onextensions?(names: string[]): void
-  /** Test hooks (replaying vectors): fixed ephemeral key pair and payload nonce. */
-  ephemeralKeyPair?: KeyPair
-  nonce?: Buffer
-}
-
-/** Events of a ProtocolStream, on top of streamx's Duplex events. */
-export interface ProtocolStreamEvents extends DuplexEvents {
-  data: [data: Buffer]
-  handshake: []
-  'discovery-key': [discoveryKey: Buffer]
-  'remote-open': [discoveryKey: Buffer]
-  'duplex-channel': [channel: Channel]
-  'channel-close': [discoveryKey: Buffer, key: Buffer | null]
-  extensions: [names: string[]]
-  timeout: []
-  prefinalize: []
-}
-
-const DEFAULT_TIMEOUT = 20000
+import {
+  DEFAULT_HIGH_WATER_MARK,
+  DEFAULT_TIMEOUT,
+  type ProtocolStreamEvents,
+  type ProtocolStreamOptions,
+} from './stream-options.js'
 
 /** What the stream looks at on its pipe destination (a socket, usually). */
 interface PipeDestination {
@@ -91,7 +52,10 @@ interface PendingSend {
  * Events: 'handshake', 'discovery-key' (dk), 'remote-open' (dk), 'duplex-channel' (channel),
  * 'channel-close' (dk, key), 'extensions' (names), 'timeout', 'prefinalize', plus streamx's.
  */
-export class ProtocolStream extends Duplex<ProtocolStreamEvents> implements ChannelHost {
+export class ProtocolStream
+  extends Duplex<ProtocolStreamEvents>
+  implements ChannelHost, FrameTarget
+{
   readonly initiator: boolean
   readonly handlers: ProtocolStreamOptions
   readonly live: boolean
@@ -122,16 +86,13 @@ export class ProtocolStream extends Duplex<ProtocolStreamEvents> implements Chan
   private drainWaiters: (() => void)[] = []
   private readonly highWaterMarkBytes: number
   private announcedExtensions = 0
-  private nextLocalId = 1
-  private readonly local = new Map<number, Channel>()
-  private readonly remote = new Map<number, Channel>()
-  private readonly created = new Map<string, Channel>()
+  private readonly table = new ChannelTable(this)
   private pipedTo: PipeDestination | null = null
   private timeoutTimer: IdleTimer | null = null
   private keepAliveTimer: IdleTimer | null = null
 
   constructor(initiator: boolean, opts: ProtocolStreamOptions = {}) {
-    const highWaterMark = opts.highWaterMark ?? 16384
+    const highWaterMark = opts.highWaterMark ?? DEFAULT_HIGH_WATER_MARK
     super({ highWaterMark })
     if (typeof initiator !== 'boolean') {
       throw new InvalidArgumentError('Must specify initiator boolean in replication stream')
@@ -143,10 +104,9 @@ export class ProtocolStream extends Duplex<ProtocolStreamEvents> implements Chan
     this.noise = !(opts.noise === false && opts.encrypted === false)
     this.highWaterMarkBytes = highWaterMark
     this.nonce = opts.nonce ?? randomNonce()
-    this.decoder = new FrameDecoder(
-      (channel, type, buf, start, end) => this.onframe(channel, type, buf, start, end),
-      opts.maxFrameSize ?? MAX_FRAME_SIZE,
-    )
+    this.decoder = new FrameDecoder((channel, type, buf, start, end) => {
+      if (!this.destroying) dispatchFrame(this, channel, type, buf, start, end)
+    }, opts.maxFrameSize ?? MAX_FRAME_SIZE)
     this.encoder = new FrameEncoder((buf) => this.pushBytes(buf))
 
     this.handshaking = this.noise
@@ -227,11 +187,11 @@ export class ProtocolStream extends Duplex<ProtocolStreamEvents> implements Chan
 
   /** Number of channels known on this stream (opened by either side). */
   get channelCount(): number {
-    return this.created.size
+    return this.table.size
   }
 
   get channels(): IterableIterator<Channel> {
-    return this.created.values()
+    return this.table.values()
   }
 
   /** Opens (or returns) the channel for `key`; `handlers` receive what arrives on it. */
@@ -239,11 +199,10 @@ export class ProtocolStream extends Duplex<ProtocolStreamEvents> implements Chan
     if (!(key instanceof Uint8Array)) throw new InvalidArgumentError('open(key): key must be bytes')
     const feedKey = Buffer.from(key)
     const dk = discoveryKey(feedKey)
-    const ch = this.createChannel(dk)
+    const ch = this.table.getOrCreate(dk)
     if (ch.key === null) {
       ch.key = feedKey
-      ch.localId = this.nextLocalId++
-      this.local.set(ch.localId, ch)
+      this.table.attachLocal(ch)
       this.queueOrSend(ch.localId, MessageType.Open, null, { key: feedKey, discoveryKey: dk })
     }
     if (handlers) ch.handlers = handlers
@@ -253,30 +212,30 @@ export class ProtocolStream extends Duplex<ProtocolStreamEvents> implements Chan
 
   /** Closes the channel for `discoveryKey`, or refuses it with `Close { discoveryKey }`. */
   close(dk: Uint8Array): void {
-    const ch = this.created.get(Buffer.from(dk).toString('hex'))
+    const ch = this.table.get(dk)
     if (ch && ch.localId > -1) {
       ch.close()
       return
     }
     // Refusing a channel we never opened consumes a fresh local id, as the original.
-    this.queueOrSend(this.nextLocalId++, MessageType.Close, CloseCodec, {
+    this.queueOrSend(this.table.allocateLocalId(), MessageType.Close, CloseCodec, {
       discoveryKey: Buffer.from(dk),
     })
   }
 
   opened(key: Uint8Array): boolean {
-    const ch = this.created.get(discoveryKey(key).toString('hex'))
+    const ch = this.table.get(discoveryKey(key))
     return !!ch && ch.localId > -1
   }
 
   remoteOpened(key: Uint8Array): boolean {
-    const ch = this.created.get(discoveryKey(key).toString('hex'))
+    const ch = this.table.get(discoveryKey(key))
     return !!ch && ch.remoteId > -1
   }
 
   /** Whether the remote's Open for `key` carried a valid capability. */
   remoteVerified(key: Uint8Array): boolean {
-    const ch = this.created.get(discoveryKey(key).toString('hex'))
+    const ch = this.table.get(discoveryKey(key))
     return !!ch && verifyCapability(this, Buffer.from(key), ch.remoteCapability)
   }
 
@@ -375,10 +334,7 @@ export class ProtocolStream extends Duplex<ProtocolStreamEvents> implements Chan
     this.rxCipher = null
     this.txCipher = null
     this.pending = []
-    const channels = [...this.created.values()]
-    this.created.clear()
-    this.local.clear()
-    this.remote.clear()
+    const channels = this.table.clear()
     for (const ch of channels) {
       const wasOpen = ch.localId > -1
       ch.localId = -1
@@ -412,8 +368,10 @@ export class ProtocolStream extends Duplex<ProtocolStreamEvents> implements Chan
 
   /** @internal Closes `ch` from this side: onclose, then Close on its old id, then maybe end. */
   _closeLocal(ch: Channel): void {
-    const localId = ch.localId
-    this.detachChannel(ch)
+    const localId = this.table.detachLocal(ch)
+    if (localId === -1) return
+    this.notifyClose(ch)
+    this.table.delete(ch)
     this.queueOrSend(localId, MessageType.Close, CloseCodec, {})
     this.maybeFinalize()
   }
@@ -535,86 +493,16 @@ export class ProtocolStream extends Duplex<ProtocolStreamEvents> implements Chan
     }
   }
 
-  private onframe(channel: number, type: number, buf: Buffer, start: number, end: number): void {
-    if (this.destroying) return
-    switch (type) {
-      case MessageType.Open:
-        this.onopen(channel, OpenCodec.decode(buf, start, end))
-        return
-      case MessageType.Options: {
-        const m = OptionsCodec.decode(buf, start, end)
-        const ch = this.remote.get(channel)
-        if (ch) ch._onoptions(m)
-        else if (channel === 0) this.onstreamoptions(m.extensions)
-        return
-      }
-      case MessageType.Status:
-        this.deliver(channel, 'onstatus', 'status', StatusCodec.decode(buf, start, end))
-        return
-      case MessageType.Have:
-        this.deliver(channel, 'onhave', 'have', HaveCodec.decode(buf, start, end))
-        return
-      case MessageType.Unhave:
-        this.deliver(channel, 'onunhave', 'unhave', UnhaveCodec.decode(buf, start, end))
-        return
-      case MessageType.Want:
-        this.deliver(channel, 'onwant', 'want', WantCodec.decode(buf, start, end))
-        return
-      case MessageType.Unwant:
-        this.deliver(channel, 'onunwant', 'unwant', UnwantCodec.decode(buf, start, end))
-        return
-      case MessageType.Request:
-        this.deliver(channel, 'onrequest', 'request', RequestCodec.decode(buf, start, end))
-        return
-      case MessageType.Cancel:
-        this.deliver(channel, 'oncancel', 'cancel', CancelCodec.decode(buf, start, end))
-        return
-      case MessageType.Data:
-        this.deliver(channel, 'ondata', 'data', DataCodec.decode(buf, start, end))
-        return
-      case MessageType.Close:
-        this.onclose(channel, CloseCodec.decode(buf, start, end))
-        return
-      case MessageType.Extension: {
-        const m = ExtensionCodec.decode(buf, start, end)
-        const ch = this.remote.get(channel)
-        if (ch) ch._onextension(m.id, m.message)
-        else if (channel === 0) this.extensions.receive(m.id, m.message, this)
-        return
-      }
-      default:
-        // Types 11..14 carry nothing in this version of the protocol: ignored, as the original.
-        return
-    }
+  /** @internal FrameTarget */
+  channelByRemoteId(remoteId: number): Channel | undefined {
+    return this.table.byRemote(remoteId)
   }
 
-  private deliver<M>(
-    channel: number,
-    handler:
-      | 'onstatus'
-      | 'onhave'
-      | 'onunhave'
-      | 'onwant'
-      | 'onunwant'
-      | 'onrequest'
-      | 'oncancel'
-      | 'ondata',
-    event: string,
-    message: M,
-  ): void {
-    const ch = this.remote.get(channel)
-    if (ch === undefined) return
-    const handlers = ch.handlers as Record<string, ((m: M) => void) | undefined>
-    const fn = handlers[handler]
-    if (fn !== undefined) fn.call(handlers, message)
-    ch.emit(event, message)
-  }
-
-  private onopen(channelId: number, message: Open): void {
-    const ch = this.createChannel(Buffer.from(message.discoveryKey))
+  /** @internal FrameTarget: the remote opened a channel. */
+  onopen(remoteId: number, message: Open): void {
+    const ch = this.table.getOrCreate(Buffer.from(message.discoveryKey))
     ch.remoteCapability = message.capability === null ? null : Buffer.from(message.capability)
-    ch.remoteId = channelId
-    this.remote.set(channelId, ch)
+    this.table.attachRemote(ch, remoteId)
     if (ch.localId === -1) {
       this.handlers.ondiscoverykey?.(ch.discoveryKey)
       this.emit('discovery-key', ch.discoveryKey)
@@ -633,54 +521,34 @@ export class ProtocolStream extends Duplex<ProtocolStreamEvents> implements Chan
     this.emit('remote-open', ch.discoveryKey)
   }
 
-  private onclose(channelId: number, message: Close): void {
-    let ch = this.remote.get(channelId)
-    if (ch !== undefined) this.remote.delete(channelId)
-    else if (message.discoveryKey !== null)
-      ch = this.created.get(message.discoveryKey.toString('hex'))
+  /** @internal FrameTarget: the remote closed its channel (or refused ours by discovery key). */
+  onclose(remoteId: number, message: Close): void {
+    let ch = this.table.detachRemote(remoteId)
+    if (ch === undefined && message.discoveryKey !== null) ch = this.table.get(message.discoveryKey)
     if (ch === undefined) return
-
-    if (ch.localId > -1 && this.local.get(ch.localId) === ch) {
-      const localId = ch.localId
-      this.local.delete(localId)
-      ch.localId = -1
+    const localId = this.table.detachLocal(ch)
+    if (localId !== -1) {
+      // Close ours too, as the original answers a Close.
       this.queueOrSend(localId, MessageType.Close, CloseCodec, {})
       this.notifyClose(ch)
     }
-    if (ch.remoteId === channelId) ch.remoteId = -1
+    if (ch.remoteId === remoteId) ch.remoteId = -1
     this.handlers.onchannelclose?.(ch.discoveryKey, ch.key)
     this.emit('channel-close', ch.discoveryKey, ch.key)
-    const hex = ch.discoveryKey.toString('hex')
-    if (this.created.get(hex) === ch) this.created.delete(hex)
+    this.table.delete(ch)
     this.maybeFinalize()
   }
 
-  private onstreamoptions(names: string[]): void {
+  /** @internal FrameTarget */
+  onstreamoptions(names: string[]): void {
     this.extensions.updateRemote(names)
     this.handlers.onextensions?.(names)
     this.emit('extensions', names)
   }
 
-  private createChannel(dk: Buffer): Channel {
-    const hex = dk.toString('hex')
-    const old = this.created.get(hex)
-    if (old) return old
-    const fresh = new Channel(this, dk)
-    this.created.set(hex, fresh)
-    return fresh
-  }
-
-  private detachChannel(ch: Channel): void {
-    if (ch.localId > -1 && this.local.get(ch.localId) === ch) {
-      this.local.delete(ch.localId)
-      ch.localId = -1
-      this.notifyClose(ch)
-    }
-    if (ch.remoteId > -1 && this.remote.get(ch.remoteId) === ch) {
-      this.remote.delete(ch.remoteId)
-    }
-    const hex = ch.discoveryKey.toString('hex')
-    if (this.created.get(hex) === ch) this.created.delete(hex)
+  /** @internal FrameTarget */
+  onstreamextension(id: number, message: Buffer): void {
+    this.extensions.receive(id, message, this)
   }
 
   private notifyClose(ch: Channel): void {
@@ -693,7 +561,7 @@ export class ProtocolStream extends Duplex<ProtocolStreamEvents> implements Chan
     this.emit('prefinalize')
     this.prefinalize.ready(() => {
       if (this.destroying) return
-      if (this.created.size > 0) return
+      if (this.table.size > 0) return
       if (this.live) return
       this.finalize()
     })
