@@ -4,7 +4,7 @@ import { measure } from '../measure.js'
 import { higher, lower } from '../metric.js'
 import { scaled } from '../sizes.js'
 import { defineWorkload } from '../workload.js'
-import { type DriveAdapter, loadOriginalDrive } from './drive-common.js'
+import { type DriveAdapter, loadOriginalDrive, loadOurDrive } from './drive-common.js'
 
 const CHUNK = 64 * KiB
 
@@ -12,7 +12,7 @@ export const driveBigFile = defineWorkload<DriveAdapter>({
   name: 'drive-big-file',
   description: '256 MiB streamed into a drive in 64 KiB chunks, then streamed out (RAM)',
   cases: ['ram'],
-  adapters: { originals: loadOriginalDrive },
+  adapters: { originals: loadOriginalDrive, ours: loadOurDrive },
   async run(adapter, { dir }) {
     const chunks = scaled((256 * MiB) / CHUNK, 16)
     const bytes = chunks * CHUNK

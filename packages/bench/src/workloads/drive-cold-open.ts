@@ -4,7 +4,13 @@ import { measure } from '../measure.js'
 import { higher, lower } from '../metric.js'
 import { scaled } from '../sizes.js'
 import { defineWorkload } from '../workload.js'
-import { type DriveAdapter, loadOriginalDrive, treeFiles, writeInGroups } from './drive-common.js'
+import {
+  type DriveAdapter,
+  loadOriginalDrive,
+  loadOurDrive,
+  treeFiles,
+  writeInGroups,
+} from './drive-common.js'
 
 const DIRS = 100
 const fileCount = (): number => scaled(100_000, DIRS)
@@ -14,7 +20,7 @@ export const driveColdOpen = defineWorkload<DriveAdapter>({
   name: 'drive-cold-open',
   description: 'open a 100k-file drive on disk in a fresh process and read one file',
   cases: ['file'],
-  adapters: { originals: loadOriginalDrive },
+  adapters: { originals: loadOriginalDrive, ours: loadOurDrive },
   async prepare(adapter, { dir }) {
     const count = fileCount()
     const drive = await adapter.open('file', dir)

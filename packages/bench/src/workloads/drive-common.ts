@@ -43,6 +43,9 @@ export interface DriveAdapter {
 export const loadOriginalDrive = async (): Promise<DriveAdapter> =>
   (await import('../adapters/originals/hyperdrive.js')).driveAdapter
 
+export const loadOurDrive = async (): Promise<DriveAdapter> =>
+  (await import('../adapters/ours/hyperdrive.js')).driveAdapter
+
 /** `count` files of `size` bytes spread over `dirs` directories: `/d{i%dirs}/f{i}`. */
 export function* treeFiles(count: number, dirs: number, data: Buffer): Generator<DriveFile> {
   for (let i = 0; i < count; i++) yield { path: `/d${i % dirs}/f${i}`, data }

@@ -9,6 +9,7 @@ import {
   type DriveAdapter,
   type DriveFile,
   loadOriginalDrive,
+  loadOurDrive,
   writeInGroups,
 } from './drive-common.js'
 
@@ -20,7 +21,7 @@ export const driveReaddir100k = defineWorkload<DriveAdapter>({
   name: 'drive-readdir-100k',
   description: 'readdir of one directory of 100k files, and stat inside it (on disk)',
   cases: ['file'],
-  adapters: { originals: loadOriginalDrive },
+  adapters: { originals: loadOriginalDrive, ours: loadOurDrive },
   async prepare(adapter, { dir }) {
     const count = fileCount()
     const data = Buffer.from('x')

@@ -10,6 +10,7 @@ import {
   type DriveAdapter,
   type DriveFile,
   loadOriginalDrive,
+  loadOurDrive,
   writeInGroups,
 } from './drive-common.js'
 
@@ -25,7 +26,7 @@ export const driveScale = defineWorkload<DriveAdapter>({
   name: 'drive-scale',
   description: 'drives of 10k, 100k, 1M files on disk: build rate, stat/readFile p50/p99, RSS',
   cases: Object.keys(SIZES),
-  adapters: { originals: loadOriginalDrive },
+  adapters: { originals: loadOriginalDrive, ours: loadOurDrive },
   async prepare(adapter, { caseName, dir }) {
     const count = fileCount(caseName)
     const drive = await adapter.open('file', dir)

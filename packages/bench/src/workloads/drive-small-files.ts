@@ -5,7 +5,7 @@ import { measure } from '../measure.js'
 import { type Metric, higher, lower } from '../metric.js'
 import { scaled } from '../sizes.js'
 import { defineWorkload } from '../workload.js'
-import { type DriveAdapter, loadOriginalDrive, treeFiles } from './drive-common.js'
+import { type DriveAdapter, loadOriginalDrive, loadOurDrive, treeFiles } from './drive-common.js'
 
 const DIRS = 100
 
@@ -13,7 +13,7 @@ export const driveSmallFiles = defineWorkload<DriveAdapter>({
   name: 'drive-small-files',
   description: '10k x 1 KiB files in 100 dirs: writeFile, readdir, stat, readFile (RAM)',
   cases: ['ram'],
-  adapters: { originals: loadOriginalDrive },
+  adapters: { originals: loadOriginalDrive, ours: loadOurDrive },
   async run(adapter, { dir }) {
     const count = scaled(10_000, DIRS)
     const [data] = blockPool(1, KiB)

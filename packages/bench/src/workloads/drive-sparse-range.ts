@@ -7,7 +7,7 @@ import { measure } from '../measure.js'
 import { lower } from '../metric.js'
 import { scaled } from '../sizes.js'
 import { defineWorkload } from '../workload.js'
-import { type DriveAdapter, loadOriginalDrive } from './drive-common.js'
+import { type DriveAdapter, loadOriginalDrive, loadOurDrive } from './drive-common.js'
 
 const CHUNK = 64 * KiB
 const RANGE = MiB
@@ -34,7 +34,7 @@ export const driveSparseRange = defineWorkload<DriveAdapter>({
   name: 'drive-sparse-range',
   description: '1 MiB from the middle of a 256 MiB file, read through a sparse replica',
   cases: ['stream-pair'],
-  adapters: { originals: loadOriginalDrive },
+  adapters: { originals: loadOriginalDrive, ours: loadOurDrive },
   async run(adapter, { dir }) {
     const chunks = scaled((256 * MiB) / CHUNK, 64)
     const size = chunks * CHUNK
