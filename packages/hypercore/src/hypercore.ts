@@ -37,6 +37,7 @@ import { MerkleTree } from './merkle-tree.js'
 import type { Peer } from './peer.js'
 import { type Proof, type VerifiedPut, verifyProof } from './put.js'
 import { type ReplicateOptions, Replicator, replicate } from './replicator.js'
+import { Signer } from './signer.js'
 import {
   CoreStorage,
   type CoreStorage as CoreStorageType,
@@ -49,6 +50,8 @@ import { Waiters } from './waiters.js'
 
 export const MAX_BLOCK_SIZE = 8388608
 const AUDIT_CHUNK = 1024
+/** Appends may run this many signatures ahead of storage before they wait. */
+const MAX_PENDING_SIGNATURES = 4096
 
 export interface HypercoreOptions {
   /** Secret key (64 bytes) making the core writable. */
@@ -247,6 +250,12 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   private readonly durable: boolean
   private readonly alwaysIfAvailable: boolean
   private writeChain: Promise<void> = Promise.resolve()
+  private signer: Signer | null = null
+  private readonly pendingSignatures = new Map<
+    number,
+    { signature: Promise<Buffer>; written: Promise<void> }
+  >()
+  private bitfieldFlushScheduled = false
 
   constructor(
     storage: StorageOption,
@@ -344,6 +353,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     if (storeSecretKey && !this.secretKey) storeSecretKey = false
 
     let length = blocks(bitfield)
+    if (this.writable && this.secretKey && !overwrite) length = await this.recoverAppends(length)
     if (length > 0) {
       const sig = await this.storage.getSignature(length - 1)
       if (!sig && this.writable && this.secretKey) {
@@ -384,6 +394,43 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     for (const r of roots) this.cacheNode(r)
     this.opened = true
     this.emit('ready')
+  }
+
+  /**
+   * Redo after a crash: appends resolve once their tree nodes and data are written, before the
+   * bitfield. Blocks past the bitfield whose leaf is stored and whose data hashes to it are
+   * appended blocks; take them back (recomputing their parents) so no resolved append is lost.
+   */
+  private async recoverAppends(length: number): Promise<number> {
+    const storedLeaves = Math.floor(((await this.storage.treeSlots()) + 1) / 2)
+    if (storedLeaves <= length) return length
+    const roots = await this.storage.getNodes(flat.fullRoots(2 * length)).catch(() => null)
+    if (!roots) return length
+    const merkle = new MerkleTree(roots)
+    let offset = merkle.byteLength()
+    let n = length
+    const created: TreeNode[] = []
+    while (n < storedLeaves) {
+      const leafBuf = await this.storage.readTreeRange(2 * n, 1).catch(() => null)
+      if (!leafBuf) break
+      const size = readU64(leafBuf, 32)
+      const hash = leafBuf.subarray(0, 32)
+      if (size === 0 && isBlank(hash)) break
+      const data = await this.storage.readData(offset, size).catch(() => null)
+      if (!data || !leafHash(data).equals(hash)) break
+      merkle.next(data, created)
+      offset += size
+      n++
+    }
+    if (n === length) return length
+    await Promise.all(created.map((node) => this.storage.putNode(node)))
+    const bitfield = this.bitfield as Bitfield
+    for (let i = length; i < n; i++) {
+      bitfield.set(i, true)
+      setNode(this.treeBits, 2 * i)
+    }
+    await this.syncBitfield()
+    return n
   }
 
   private async recoverSignature(length: number): Promise<number> {
@@ -428,6 +475,8 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   async flush(): Promise<void> {
     await this.ready()
     while (this.appending) await this.appending
+    await this.settleSignatures()
+    await this.syncBitfield()
     await this.writeChain
     await this.storage.sync()
   }
@@ -497,10 +546,10 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     const newLength = start + count
     const writes: Promise<void>[] = [this.storage.putNodeRange(nodeOffset, slots)]
     for (const node of outside) writes.push(this.storage.putNode(node))
-    if (this.live && this.secretKey) {
-      const sig = sign(signable(merkle.roots, newLength), this.secretKey)
-      writes.push(this.storage.putSignatures(newLength - 1, sig))
-    }
+    const durable = batch.some((p) => p.durable)
+    let signed: Promise<void> | null = null
+    if (this.live && this.secretKey)
+      signed = this.signLength(newLength, signable(merkle.roots, newLength))
     writes.push(
       this.storage.writeData(
         this.byteLength,
@@ -525,9 +574,58 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     this.emit('append')
     this.replicator?.announce(start, count)
     this.waiters.onAppend(this)
-    await this.syncBitfield()
-    if (batch.some((p) => p.durable)) await this.storage.sync()
+    // The append is recoverable once its tree nodes and data are written: on reopen a writer
+    // re-verifies leaves past the bitfield and re-signs (Ed25519 is deterministic). So the
+    // bitfield pages and the signature are written after the append resolves, coalesced with
+    // those of the following appends; flush() and {durable} wait for them and fsync once.
+    this.scheduleBitfieldFlush()
+    if (durable) {
+      if (signed) await signed
+      await this.syncBitfield()
+      await this.storage.sync()
+    } else if (this.pendingSignatures.size > MAX_PENDING_SIGNATURES) {
+      await this.oldestPendingSignature()
+    }
     return start
+  }
+
+  /** Signs `length` (off the main thread when batching pays) and writes it to its slot. */
+  private signLength(length: number, message: Buffer): Promise<void> {
+    const signer = this.signer ?? new Signer(this.secretKey as Buffer)
+    this.signer = signer
+    const slot = length - 1
+    const sig = signer.sign(message)
+    const written = sig.then(async (signature) => {
+      await this.storage.putSignatures(slot, signature)
+      this.pendingSignatures.delete(slot)
+    })
+    written.catch(() => {})
+    this.pendingSignatures.set(slot, { signature: sig, written })
+    return written
+  }
+
+  private oldestPendingSignature(): Promise<void> {
+    for (const pending of this.pendingSignatures.values()) return pending.written
+    return Promise.resolve()
+  }
+
+  /** Waits until every signature made so far is written. */
+  async settleSignatures(): Promise<void> {
+    while (this.pendingSignatures.size) {
+      await Promise.all([...this.pendingSignatures.values()].map((p) => p.written))
+    }
+  }
+
+  private scheduleBitfieldFlush(): void {
+    if (this.bitfieldFlushScheduled) return
+    this.bitfieldFlushScheduled = true
+    setImmediate(() => {
+      this.bitfieldFlushScheduled = false
+      if (this.closed) return
+      this.syncBitfield().catch((err: Error) => {
+        if (this.listenerCount('error') > 0) this.emit('error', err)
+      })
+    })
   }
 
   /** Writes the changed bitfield pages (after the data, tree and signatures they describe). */
@@ -537,9 +635,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     const pages = bitfield.takeUpdates()
     const run = this.writeChain.then(() =>
       Promise.all(
-        pages.map((p) =>
-          this.storage.putBitfieldPage(p.index, bitfield.pageSize, Buffer.from(p.buffer)),
-        ),
+        pages.map((p) => this.storage.putBitfieldPage(p.index, bitfield.pageSize, p.buffer)),
       ),
     )
     this.writeChain = run.then(
@@ -901,6 +997,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     await this.ready()
     if (index < 0 || index >= this.length)
       throw new OutOfBoundsError('No signature available for this index')
+    await this.settleSignatures()
     for (let i = index; i < this.length; i++) {
       const sig = await this.storage.getSignature(i)
       if (sig) return { index: i, signature: sig }
@@ -919,8 +1016,11 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     if (!plan) return null
     const nodes = await Promise.all(plan.nodes.map((n) => this.getNode(n)))
     let signature: Buffer | null = null
-    if (this.live && plan.verifiedBy)
-      signature = await this.storage.getSignature(plan.verifiedBy / 2 - 1)
+    if (this.live && plan.verifiedBy) {
+      const slot = plan.verifiedBy / 2 - 1
+      const pending = this.pendingSignatures.get(slot)
+      signature = pending ? await pending.signature : await this.storage.getSignature(slot)
+    }
     return { nodes, signature }
   }
 
@@ -1012,7 +1112,10 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
       // Opening failed: storage is already closed or never opened.
     }
     while (this.appending) await this.appending
+    await this.settleSignatures().catch(() => {})
+    if (this.bitfield) await this.syncBitfield().catch(() => {})
     await this.writeChain
+    this.signer?.close()
     this.closed = true
     this.replicator?.close()
     this.waiters.closeAll(new ClosedError('Hypercore is closed'))

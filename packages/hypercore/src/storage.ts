@@ -199,6 +199,12 @@ export class CoreStorage {
     return buf && !isBlank(buf) ? buf : null
   }
 
+  /** Number of tree entries the file holds. */
+  async treeSlots(): Promise<number> {
+    const s = await stat(this.tree)
+    return s ? Math.max(0, Math.floor((s.size - 32) / 40)) : 0
+  }
+
   /** Number of signature slots the file holds. */
   async signatureSlots(): Promise<number> {
     const s = await stat(this.signatures)

@@ -1,0 +1,157 @@
+// Ed25519 signing of append signables off the main thread (a worker), batched per turn of the event loop.
+import { createRequire } from 'node:module'
+import { Worker } from 'node:worker_threads'
+import { sign } from './crypto.js'
+
+const require = createRequire(import.meta.url)
+
+// The worker is a plain CommonJS script (eval) so it runs the same from src (tests) and dist.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads')
+const sodium = require(workerData.sodium)
+const keys = new Map()
+parentPort.on('message', (msg) => {
+  if (msg.key) { keys.set(msg.keyId, Buffer.from(msg.key)); return }
+  if (msg.forget) { keys.delete(msg.keyId); return }
+  const sk = keys.get(msg.keyId)
+  const input = Buffer.from(msg.input)
+  const count = input.length / 40
+  const out = Buffer.alloc(64 * count)
+  for (let i = 0; i < count; i++) {
+    sodium.crypto_sign_detached(out.subarray(64 * i, 64 * i + 64), input.subarray(40 * i, 40 * i + 40), sk)
+  }
+  parentPort.postMessage({ id: msg.id, output: out.buffer }, [out.buffer])
+})
+`
+
+interface Job {
+  message: Buffer
+  resolve: (sig: Buffer) => void
+  reject: (err: Error) => void
+}
+
+interface Batch {
+  jobs: Job[]
+}
+
+let shared: SharedWorker | null = null
+
+/** One worker shared by every core in the process; unref'd so it never keeps the process alive. */
+class SharedWorker {
+  readonly worker: Worker
+  private nextId = 1
+  private nextKeyId = 1
+  private readonly inflight = new Map<number, Batch>()
+  private failed: Error | null = null
+
+  constructor() {
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { sodium: require.resolve('sodium-native') },
+    })
+    this.worker.unref()
+    this.worker.on('message', (msg: { id: number; output: ArrayBuffer }) => {
+      const batch = this.inflight.get(msg.id)
+      if (!batch) return
+      this.inflight.delete(msg.id)
+      if (this.inflight.size === 0) this.worker.unref()
+      const out = Buffer.from(msg.output)
+      for (let i = 0; i < batch.jobs.length; i++)
+        batch.jobs[i].resolve(out.subarray(64 * i, 64 * i + 64))
+    })
+    this.worker.on('error', (err) => this.fail(err))
+    this.worker.on('exit', () => this.fail(new Error('signing worker exited')))
+  }
+
+  private fail(err: Error): void {
+    this.failed = err
+    if (shared === this) shared = null
+    for (const batch of this.inflight.values()) for (const job of batch.jobs) job.reject(err)
+    this.inflight.clear()
+  }
+
+  get broken(): boolean {
+    return this.failed !== null
+  }
+
+  addKey(secretKey: Buffer): number {
+    const keyId = this.nextKeyId++
+    this.worker.postMessage({ keyId, key: Uint8Array.from(secretKey) })
+    return keyId
+  }
+
+  forgetKey(keyId: number): void {
+    if (!this.failed) this.worker.postMessage({ keyId, forget: true })
+  }
+
+  submit(keyId: number, jobs: Job[]): void {
+    const id = this.nextId++
+    // Not allocUnsafe: small unsafe buffers share the pool, whose ArrayBuffer must not be transferred.
+    const input = Buffer.from(new ArrayBuffer(40 * jobs.length))
+    for (let i = 0; i < jobs.length; i++) jobs[i].message.copy(input, 40 * i)
+    this.inflight.set(id, { jobs })
+    this.worker.ref()
+    this.worker.postMessage({ id, keyId, input: input.buffer }, [input.buffer])
+  }
+}
+
+function getWorker(): SharedWorker | null {
+  if (shared && !shared.broken) return shared
+  try {
+    shared = new SharedWorker()
+  } catch {
+    shared = null
+  }
+  return shared
+}
+
+/**
+ * Signs 40-byte signables with one secret key. Requests made in the same turn go to the worker as
+ * one message; Ed25519 is deterministic, so the signatures are the ones signing inline would give.
+ */
+export class Signer {
+  private readonly secretKey: Buffer
+  private queue: Job[] = []
+  private scheduled = false
+  private keyId = 0
+  private worker: SharedWorker | null = null
+
+  constructor(secretKey: Buffer) {
+    this.secretKey = secretKey
+  }
+
+  sign(message: Buffer): Promise<Buffer> {
+    return new Promise<Buffer>((resolve, reject) => {
+      this.queue.push({ message, resolve, reject })
+      if (!this.scheduled) {
+        this.scheduled = true
+        setImmediate(() => this.flush())
+      }
+    })
+  }
+
+  private flush(): void {
+    this.scheduled = false
+    const jobs = this.queue
+    this.queue = []
+    if (!jobs.length) return
+    const worker = jobs.length > 1 || this.worker ? this.ensureWorker() : null
+    if (!worker) {
+      for (const job of jobs) job.resolve(sign(job.message, this.secretKey))
+      return
+    }
+    worker.submit(this.keyId, jobs)
+  }
+
+  private ensureWorker(): SharedWorker | null {
+    if (this.worker && !this.worker.broken) return this.worker
+    this.worker = getWorker()
+    if (this.worker) this.keyId = this.worker.addKey(this.secretKey)
+    return this.worker
+  }
+
+  close(): void {
+    if (this.worker && this.keyId) this.worker.forgetKey(this.keyId)
+    this.worker = null
+  }
+}
