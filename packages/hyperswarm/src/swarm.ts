@@ -13,6 +13,7 @@ import {
   SwarmError,
 } from './errors.js'
 import { localIPv4 } from './local-address.js'
+import { MdnsDiscovery, type MdnsOptions } from './mdns.js'
 import { PeerInfo } from './peer-info.js'
 import { PeerQueue, type PeerQueueOptions } from './peer-queue.js'
 import type { PeerAddress, SwarmPeer, SwarmSocket } from './peer.js'
@@ -79,6 +80,8 @@ export interface HyperswarmOptions {
   refreshInterval?: readonly [number, number]
   /** ms to wait for unannounces on leave/destroy before giving up. Default 5000. */
   unannounceTimeout?: number
+  /** LAN discovery over multicast DNS (true or options). Default false: nothing is multicast. */
+  mdns?: boolean | MdnsOptions
 }
 
 export const HYPERSWARM_DEFAULTS = {
@@ -119,6 +122,8 @@ export interface HyperswarmEvents {
   join: [key: Buffer, opts: TopicStatus]
   leave: [key: Buffer]
   listening: []
+  /** Non-fatal trouble (e.g. multicast unavailable for mDNS). */
+  warning: [err: Error]
   close: []
   error: [err: Error]
 }
@@ -146,6 +151,7 @@ export class Hyperswarm extends EventEmitter<HyperswarmEvents> {
   private readonly ownsDHT: boolean
   private udp: UdpTransport | null = null
   private releaseDHT: (() => Promise<void>) | null = null
+  private mdns: MdnsDiscovery | null = null
   private listening: Promise<void> | null = null
   private dhtPort = 0
   private dials = 0
@@ -221,6 +227,7 @@ export class Hyperswarm extends EventEmitter<HyperswarmEvents> {
         interval: this.opts.refreshInterval ?? HYPERSWARM_DEFAULTS.refreshInterval,
       })
       this.topics.set(hex, t)
+      this.mdns?.join(key, { port: this.address()?.port ?? 0, announce, lookup })
       t.on('update', () => this.emit('updated', { key }))
       if (lookup) t.on('peer', (peer: SwarmPeer) => this.onPeer(peer))
       t.start()
@@ -309,6 +316,7 @@ export class Hyperswarm extends EventEmitter<HyperswarmEvents> {
     const topics = [...this.topics.values()]
     this.topics.clear()
     await this.withTimeout(Promise.all(topics.map((t) => t.destroy())))
+    await this.mdns?.destroy()
     for (const socket of this.connections) socket.destroy()
     this.connections.clear()
     await this.listening?.catch(() => {})
@@ -341,6 +349,7 @@ export class Hyperswarm extends EventEmitter<HyperswarmEvents> {
       const tcpPort = this.address()?.port ?? 0
       if (this.dht !== null) {
         await this.dht.ready()
+        await this.startMdns()
         this.emit('listening')
         return
       }
@@ -358,6 +367,7 @@ export class Hyperswarm extends EventEmitter<HyperswarmEvents> {
         this.releaseDHT = created.close ?? null
         this.udp?.on('connection', (socket: SwarmSocket) => this.onIncoming(socket, false))
         await this.dht.ready()
+        await this.startMdns()
         this.emit('listening')
         return
       } catch (err) {
@@ -381,6 +391,23 @@ export class Hyperswarm extends EventEmitter<HyperswarmEvents> {
     })
   }
 
+  private async startMdns(): Promise<void> {
+    const opts = this.opts.mdns
+    if (!opts || this.destroyed) return
+    const mdns = new MdnsDiscovery(opts === true ? {} : opts)
+    this.mdns = mdns
+    mdns.on('peer', (peer) => {
+      if (peer.topic && this.statuses.get(peer.topic.toString('hex'))?.lookup) this.onPeer(peer)
+    })
+    mdns.on('warning', (err) => this.emit('warning', err))
+    // LAN discovery is a bonus: when multicast is unavailable the swarm goes on without it.
+    await mdns.ready().catch(async (err: Error) => {
+      this.mdns = null
+      await mdns.destroy()
+      this.emit('warning', err)
+    })
+  }
+
   /** 0 (DHT records our UDP source port) when the DHT shares our TCP port number. */
   private announcePort(): number {
     if (this.opts.announcePort) return this.opts.announcePort
@@ -399,6 +426,7 @@ export class Hyperswarm extends EventEmitter<HyperswarmEvents> {
     const t = this.topics.get(hex)
     if (t === undefined) return
     this.topics.delete(hex)
+    this.mdns?.leave(t.key)
     await this.withTimeout(t.destroy())
   }
 

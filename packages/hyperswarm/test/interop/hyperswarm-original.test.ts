@@ -1,5 +1,6 @@
 // Interop with hyperswarm@2.15.3 over our DHT: each side finds and dials the other over TCP, and
-// deduplication keeps the same single connection on both sides. Runs in a network namespace
+// deduplication keeps the same single connection on both sides; without a DHT our multicast DNS
+// finds its announce. Runs in a network namespace
 // with only `lo` (the original binds every address and multicasts mDNS).
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs'
@@ -44,7 +45,7 @@ describe.skipIf(reason !== null)('interop with hyperswarm@2 (own namespace, loop
     rmSync(dir, { recursive: true, force: true })
   })
 
-  it('finds and connects both ways, and dedups to the same connection', async () => {
+  it('finds and connects both ways (DHT and mDNS), and dedups to the same connection', async () => {
     const bundle = join(dir, 'interop-peer.cjs')
     await bundleProgram(fileURLToPath(new URL('./interop-peer.ts', import.meta.url)), bundle)
     const original = realpathSync(
@@ -68,6 +69,11 @@ describe.skipIf(reason !== null)('interop with hyperswarm@2 (own namespace, loop
     expect(dedup.theirOpen).toBe(1)
     // Both implementations keep the connection dialled by the side with the smaller id.
     expect(dedup.ourSurvivorIsClient).toBe(dedup.weAreSmaller)
+
+    // With no DHT on either side, multicast DNS alone brings them together.
+    const mdns = await scenario('mdns')
+    expect(mdns.peer).toEqual({ host: '127.0.0.1', local: true })
+    expect(mdns.ours).toEqual({ client: true, got: 'from theirs' })
 
     await p.next((e) => e.event === 'done', 20_000, 'the program to finish')
   }, 120_000)

@@ -176,6 +176,32 @@ async function main(): Promise<void> {
     await destroyOriginal(theirs)
   }
 
+  // 4: no DHT at all: we find their announce through multicast DNS alone (and they find ours).
+  {
+    const topic = randomBytes(32)
+    const theirs = hyperswarm({ bootstrap: [], ephemeral: true })
+    const ours = new Hyperswarm({
+      bootstrap: [],
+      host: '127.0.0.1',
+      mdns: { interface: '127.0.0.1' },
+    })
+    const found = new Promise<{ host: string; local: boolean }>((resolve) =>
+      ours.once('peer', (peer) => resolve({ host: peer.host, local: peer.local })),
+    )
+    const ourSide = new Promise<{ client: boolean; got: string }>((resolve) =>
+      ours.once('connection', (socket, info) => {
+        socket.write('from ours')
+        firstData(socket).then((got) => resolve({ client: info.client, got }))
+      }),
+    )
+    theirs.on('connection', (socket: Duplex) => socket.write('from theirs'))
+    await joinOriginal(theirs, topic, true, false)
+    await ours.join(topic)
+    report({ event: 'scenario', name: 'mdns', peer: await found, ours: await ourSide })
+    await ours.destroy()
+    await destroyOriginal(theirs)
+  }
+
   await node.destroy()
   report({ event: 'done' })
 }
