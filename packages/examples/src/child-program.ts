@@ -1,5 +1,6 @@
 // Runs one of the example programs as a child process and reads its --json events as they come.
 import { type ChildProcess, spawn } from 'node:child_process'
+import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 
@@ -19,10 +20,19 @@ export class ChildProgram {
   private stderrTail = ''
   readonly exited: Promise<number | null>
 
-  /** `program` is the file name of a built example next to this one, e.g. `share.js`. */
-  constructor(program: string, args: string[], opts: { eventsOn: 'stdout' | 'stderr' }) {
+  /**
+   * `program` is the file name of a built example, e.g. `share.js`, in `opts.dir` (default: the
+   * folder this module was loaded from, which is `dist/` when the examples run).
+   */
+  constructor(
+    program: string,
+    args: string[],
+    opts: { eventsOn: 'stdout' | 'stderr'; dir?: string },
+  ) {
     this.name = program.replace(/\.js$/, '')
-    const script = fileURLToPath(new URL(`./${program}`, import.meta.url))
+    const script = opts.dir
+      ? join(opts.dir, program)
+      : fileURLToPath(new URL(`./${program}`, import.meta.url))
     this.child = spawn(process.execPath, [script, ...args, '--json'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     })
@@ -85,6 +95,11 @@ export class ChildProgram {
         },
       })
     })
+  }
+
+  /** The last lines the program printed outside its events (its error message, if any). */
+  get output(): string {
+    return this.stderrTail
   }
 
   /** Asks the program to stop (SIGTERM), and kills it if it has not exited after `graceMs`. */

@@ -13,6 +13,8 @@ import { lockStorage } from './storage-lock.js'
 import { SwarmSession } from './swarm-session.js'
 import { EXIT, UserError, runMain } from './user-error.js'
 
+const LIVE_RETRIES = 5
+
 const USAGE =
   'usage: clone <key> <folder> [--storage dir] [--sparse PATH] [--live] [--timeout s] [--bootstrap host:port,...] [--json]'
 
@@ -89,16 +91,7 @@ runMain(async () => {
   if (values.live) {
     let running = Promise.resolve()
     const watcher = drive.watch(root, () => {
-      running = running.then(async () => {
-        const update = await exportTree(drive, root, folder)
-        if (update.changedPaths.length > 0) {
-          reporter.event(
-            'updated',
-            { paths: update.changedPaths.join(','), version: drive.version },
-            `updated ${update.changedPaths.join(', ')} (version ${drive.version})`,
-          )
-        }
-      })
+      running = running.then(() => syncLive(drive, root, folder, reporter))
     })
     await new Promise<void>((done) => {
       process.once('SIGINT', done)
@@ -111,3 +104,38 @@ runMain(async () => {
   await drive.close()
   lock.release()
 })
+
+/**
+ * Brings the folder up to date after a change notification. A change seen half-way (the new
+ * length known, its entries not yet) fails the size check; it is retried a few times.
+ */
+async function syncLive(
+  drive: Hyperdrive,
+  root: string,
+  folder: string,
+  reporter: Reporter,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const update = await exportTree(drive, root, folder)
+      if (update.changedPaths.length > 0) {
+        reporter.event(
+          'updated',
+          { paths: update.changedPaths.join(','), version: drive.version },
+          `updated ${update.changedPaths.join(', ')} (version ${drive.version})`,
+        )
+      }
+      return
+    } catch (err) {
+      if (attempt >= LIVE_RETRIES) {
+        reporter.event(
+          'error',
+          { message: (err as Error).message },
+          `could not update: ${(err as Error).message}`,
+        )
+        return
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt))
+    }
+  }
+}

@@ -6,6 +6,15 @@ import { dirname, join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type { Hyperdrive, Stat } from '@hyperstack/hyperdrive'
 
+/** A file whose bytes did not add up to the size its Stat records: never renamed into place. */
+export class IncompleteFileError extends Error {
+  readonly code = 'ERR_INCOMPLETE_FILE'
+  constructor(path: string, expected: number, got: number) {
+    super(`${path}: read ${got} bytes where its Stat records ${expected}; not written`)
+    this.name = 'IncompleteFileError'
+  }
+}
+
 export interface ExportCounts {
   files: number
   bytes: number
@@ -39,6 +48,10 @@ export async function exportTree(
       const partial = `${target}.partial`
       try {
         await pipeline(drive.createReadStream(file.path), createWriteStream(partial))
+        const written = (await stat(partial)).size
+        if (written !== file.stat.size) {
+          throw new IncompleteFileError(file.path, file.stat.size, written)
+        }
       } catch (err) {
         await rm(partial, { force: true })
         throw err

@@ -28,7 +28,15 @@ export class Reporter {
     total: { files: number; bytes: number },
     startedAt: number,
   ) {
-    if (this.json || !process.stderr.isTTY) return
+    if (this.json) {
+      this.event(
+        'progress',
+        { files: done.files, bytes: done.bytes, totalFiles: total.files, totalBytes: total.bytes },
+        '',
+      )
+      return
+    }
+    if (!process.stderr.isTTY) return
     const fraction =
       total.bytes > 0 ? done.bytes / total.bytes : total.files > 0 ? done.files / total.files : 1
     const width = 30

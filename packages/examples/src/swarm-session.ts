@@ -42,7 +42,7 @@ export class SwarmSession {
         this.peers++
         if (this.firstConnectionMs === null) this.firstConnectionMs = Date.now() - this.startedAt
         // The drive's replication stream is a duplex protocol stream; its declared type is narrower.
-      const stream = drive.replicate(info.client, { live: true }) as unknown as DuplexStream
+        const stream = drive.replicate(info.client, { live: true }) as unknown as DuplexStream
         socket.on('data', (chunk: Buffer) => {
           this.bytesIn += chunk.length
         })
