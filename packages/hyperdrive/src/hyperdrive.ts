@@ -18,6 +18,7 @@ import type {
   TrieWatcher,
 } from './drive-backend.js'
 import {
+  ContentMismatchError,
   DirectoryNotEmptyError,
   FileNotFoundError,
   InvalidArgumentError,
@@ -376,6 +377,17 @@ export class Hyperdrive extends EventEmitter {
     }
     if (st.isDirectory()) throw new IsDirectoryError(name)
     const core = await this.contentCores.get(located.trie)
+    const end = st.offset + st.blocks
+    if (end > core.length && !core.writable && core.update) {
+      // A remote core may simply not be known that far yet: ask peers once.
+      await core.update({ ifAvailable: true, minLength: end }).catch(() => {})
+    }
+    if (end > core.length) {
+      throw new ContentMismatchError(
+        `The Stat of ${name} names content blocks up to ${end}, the content core has ${core.length}`,
+        name,
+      )
+    }
     return {
       core,
       offset: st.offset,
@@ -570,7 +582,10 @@ export class Hyperdrive extends EventEmitter {
           const located = await this.statLocated(fixName(p), false)
           return { stat: located.stat, resolvedPath: located.path }
         } catch (err) {
-          if ((err as { code?: string }).code === 'ENOENT') return null
+          // A link into nothing or into a loop is left out of listings (the original omits
+          // dangling links, and would never finish a loop).
+          const code = (err as { code?: string }).code
+          if (code === 'ENOENT' || code === 'ELOOP') return null
           throw err
         }
       },

@@ -2,7 +2,12 @@
 // (seek to the first and last byte, then get() those blocks with a small read-ahead window).
 import { Readable } from 'streamx'
 import { type ReadRangeOptions, fileByteRange } from './content-range.js'
-import { type DriveCore, seekResult } from './drive-backend.js'
+import {
+  type CoreSeekOptions,
+  type CoreSeekResult,
+  type DriveCore,
+  seekResult,
+} from './drive-backend.js'
 import { ContentMismatchError } from './errors.js'
 import { asBytes } from './trie-feed.js'
 
@@ -64,12 +69,17 @@ export class FileReadStream extends Readable {
       return
     }
     const lastBlock = loc.offset + loc.blocks
-    const bounds = { start: loc.offset, end: lastBlock }
+    // A local writable core is complete: a byte it lacks will never come, so do not wait.
+    const bounds = {
+      start: loc.offset,
+      end: lastBlock,
+      ...(loc.core.writable ? { wait: false } : {}),
+    }
     if (range.start === 0) {
       this.next = loc.offset
       this.skip = 0
     } else {
-      const first = seekResult(await loc.core.seek(loc.byteOffset + range.start, bounds))
+      const first = seekResult(await this.seek(loc, loc.byteOffset + range.start, bounds))
       this.next = first.index
       this.skip = first.offset
     }
@@ -77,13 +87,28 @@ export class FileReadStream extends Readable {
       this.end = lastBlock
     } else {
       const last = seekResult(
-        await loc.core.seek(loc.byteOffset + range.start + range.length - 1, bounds),
+        await this.seek(loc, loc.byteOffset + range.start + range.length - 1, bounds),
       )
       this.end = last.index + 1
     }
     if (this.next < loc.offset || this.end > lastBlock || this.next >= this.end) {
       throw new ContentMismatchError(
         `Content blocks of ${loc.path} do not cover bytes ${range.start}-${range.start + range.length}`,
+        loc.path,
+      )
+    }
+  }
+
+  private async seek(
+    loc: FileLocation,
+    byte: number,
+    opts: CoreSeekOptions,
+  ): Promise<CoreSeekResult> {
+    try {
+      return await loc.core.seek(byte, opts)
+    } catch (err) {
+      throw new ContentMismatchError(
+        `Content of ${loc.path} has no byte ${byte - loc.byteOffset}: ${(err as Error).message}`,
         loc.path,
       )
     }
