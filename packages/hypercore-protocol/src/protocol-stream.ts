@@ -1,7 +1,7 @@
 // ProtocolStream: the hypercore-protocol@8 replication stream (a streamx Duplex). Handshake, then
 // encrypted frames multiplexing any number of feed channels plus stream-level extensions.
 import { Duplex, Readable } from 'streamx'
-import { capability, discoveryKey } from './capability.js'
+import { discoveryKey } from './capability.js'
 import { ChannelTable } from './channel-table.js'
 import type { Channel, ChannelHandlers, ChannelHost } from './channel.js'
 import { verifyCapability } from './channel.js'
@@ -15,17 +15,17 @@ import {
 import { type Extension, type ExtensionHandlers, ExtensionRegistry } from './extensions.js'
 import { FrameDecoder, MAX_FRAME_SIZE } from './frame-decoder.js'
 import { type FrameTarget, dispatchFrame } from './frame-dispatch.js'
-import { FrameEncoder } from './frame-encoder.js'
 import { Guard } from './guard.js'
 import { Handshake, type HandshakeResult } from './handshake.js'
 import { IdleTimer } from './idle-timer.js'
 import type { MessageCodec } from './messages/codec.js'
 import { DataCodec } from './messages/data.js'
 import { ExtensionCodec } from './messages/extension.js'
-import { CloseCodec, OpenCodec } from './messages/open-close.js'
+import { CloseCodec } from './messages/open-close.js'
 import { OptionsCodec } from './messages/options-status.js'
 import { type Close, type DataInput, MessageType, type Open } from './messages/types.js'
 import { type KeyPair, keyPair as createKeyPair } from './noise.js'
+import { Outbox } from './outbox.js'
 import { StreamCipher, randomNonce } from './stream-cipher.js'
 import {
   DEFAULT_HIGH_WATER_MARK,
@@ -38,13 +38,6 @@ import {
 interface PipeDestination {
   remoteAddress?: unknown
   _utp?: unknown
-}
-
-interface PendingSend {
-  channel: number
-  type: number
-  codec: MessageCodec<never, unknown> | null
-  message: unknown
 }
 
 /**
@@ -77,12 +70,9 @@ export class ProtocolStream
   private rxCipher: StreamCipher | null = null
   private txCipher: StreamCipher | null = null
   private readonly decoder: FrameDecoder
-  private readonly encoder: FrameEncoder
-  private pending: PendingSend[] = []
-  private flushQueued = false
+  private readonly outbox: Outbox
   /** The readable side has ended: nothing more can be sent. */
   private finalized = false
-  private readonly flushBound = () => this.flushNow()
   private drainWaiters: (() => void)[] = []
   private readonly highWaterMarkBytes: number
   private announcedExtensions = 0
@@ -107,7 +97,14 @@ export class ProtocolStream
     this.decoder = new FrameDecoder((channel, type, buf, start, end) => {
       if (!this.destroying) dispatchFrame(this, channel, type, buf, start, end)
     }, opts.maxFrameSize ?? MAX_FRAME_SIZE)
-    this.encoder = new FrameEncoder((buf) => this.pushBytes(buf))
+    this.outbox = new Outbox(
+      {
+        push: (buf) => this.pushBytes(buf),
+        isBackpressured: () => Readable.isBackpressured(this),
+        highWaterMark,
+      },
+      this.noise,
+    )
 
     this.handshaking = this.noise
     if (this.noise) {
@@ -203,7 +200,7 @@ export class ProtocolStream
     if (ch.key === null) {
       ch.key = feedKey
       this.table.attachLocal(ch)
-      this.queueOrSend(ch.localId, MessageType.Open, null, { key: feedKey, discoveryKey: dk })
+      this.outbox.send(ch.localId, MessageType.Open, null, { key: feedKey, discoveryKey: dk })
     }
     if (handlers) ch.handlers = handlers
     if (ch.remoteId > -1) this.emit('duplex-channel', ch)
@@ -218,7 +215,7 @@ export class ProtocolStream
       return
     }
     // Refusing a channel we never opened consumes a fresh local id, as the original.
-    this.queueOrSend(this.table.allocateLocalId(), MessageType.Close, CloseCodec, {
+    this.outbox.send(this.table.allocateLocalId(), MessageType.Close, CloseCodec, {
       discoveryKey: Buffer.from(dk),
     })
   }
@@ -244,11 +241,11 @@ export class ProtocolStream
     return this.extensions.add<T>(name, handlers, (ext, payload) => {
       if (this.announcedExtensions !== this.extensions.changes) {
         this.announcedExtensions = this.extensions.changes
-        this.queueOrSend(0, MessageType.Options, OptionsCodec, {
+        this.outbox.send(0, MessageType.Options, OptionsCodec, {
           extensions: this.extensions.names(),
         })
       }
-      return this.queueOrSend(0, MessageType.Extension, ExtensionCodec, {
+      return this.outbox.send(0, MessageType.Extension, ExtensionCodec, {
         id: ext.id,
         message: payload,
       })
@@ -257,11 +254,8 @@ export class ProtocolStream
 
   /** Sends a keep-alive now (skipped during the handshake or while sends are queued). */
   ping(): boolean {
-    if (this.handshaking || this.pending.length > 0 || this.destroying || this.finalized) {
-      return false
-    }
-    this.encoder.writeKeepAlive()
-    return this.flushNow()
+    if (this.destroying || this.finalized) return false
+    return this.outbox.keepAlive()
   }
 
   /** Keep-alive interval in ms (0 disables). */
@@ -281,15 +275,15 @@ export class ProtocolStream
 
   /** Resolves once the outgoing buffer is below its highWaterMark (or the stream is gone). */
   drained(): Promise<void> {
-    if (!this.backpressured() || this.destroying) return Promise.resolve()
+    if (!this.outbox.backpressured || this.destroying) return Promise.resolve()
     return new Promise((resolve) => this.drainWaiters.push(resolve))
   }
 
   /** Ends the readable side (after flushing queued frames), as the original's finalize. */
   finalize(): void {
     if (this.finalized) return
-    if (!this.handshaking) this.flushNow()
     this.finalized = true
+    this.outbox.end()
     this.push(null)
   }
 
@@ -316,6 +310,7 @@ export class ProtocolStream
   }
 
   override _predestroy(): void {
+    this.outbox.close()
     if (this.timeoutTimer !== null) this.timeoutTimer.destroy()
     if (this.keepAliveTimer !== null) this.keepAliveTimer.destroy()
     this.timeoutTimer = null
@@ -333,7 +328,7 @@ export class ProtocolStream
     this.txCipher?.destroy()
     this.rxCipher = null
     this.txCipher = null
-    this.pending = []
+    this.outbox.close()
     const channels = this.table.clear()
     for (const ch of channels) {
       const wasOpen = ch.localId > -1
@@ -358,12 +353,12 @@ export class ProtocolStream
     codec: MessageCodec<I, unknown>,
     message: I,
   ): boolean {
-    return this.queueOrSend(channel, type, codec, message)
+    return this.outbox.send(channel, type, codec, message)
   }
 
   /** @internal */
   _sendData(channel: number, message: DataInput): boolean {
-    return this.queueOrSend(channel, MessageType.Data, DataCodec, message)
+    return this.outbox.send(channel, MessageType.Data, DataCodec, message)
   }
 
   /** @internal Closes `ch` from this side: onclose, then Close on its old id, then maybe end. */
@@ -372,7 +367,7 @@ export class ProtocolStream
     if (localId === -1) return
     this.notifyClose(ch)
     this.table.delete(ch)
-    this.queueOrSend(localId, MessageType.Close, CloseCodec, {})
+    this.outbox.send(localId, MessageType.Close, CloseCodec, {})
     this.maybeFinalize()
   }
 
@@ -382,71 +377,11 @@ export class ProtocolStream
     return this.push(buf)
   }
 
-  private backpressured(): boolean {
-    return this.encoder.pending >= this.highWaterMarkBytes || Readable.isBackpressured(this)
-  }
-
   private releaseDrainWaiters(): void {
     if (this.drainWaiters.length === 0) return
     const waiters = this.drainWaiters
     this.drainWaiters = []
     for (const resolve of waiters) resolve()
-  }
-
-  private queueOrSend<I>(
-    channel: number,
-    type: number,
-    codec: MessageCodec<I, unknown> | null,
-    message: I,
-  ): boolean {
-    if (this.destroying || this.finalized) return false
-    if (this.handshaking || this.pending.length > 0) {
-      // Validate now, so a bad message throws to its sender instead of at handshake time.
-      if (codec !== null) codec.encodingLength(message)
-      this.pending.push({
-        channel,
-        type,
-        codec: codec as MessageCodec<never, unknown> | null,
-        message,
-      })
-      return false
-    }
-    this.encodeFrame(channel, type, codec, message)
-    if (!this.flushQueued) {
-      this.flushQueued = true
-      queueMicrotask(this.flushBound)
-    }
-    return !this.backpressured()
-  }
-
-  private encodeFrame<I>(
-    channel: number,
-    type: number,
-    codec: MessageCodec<I, unknown> | null,
-    message: I,
-  ): void {
-    if (type === MessageType.Open) {
-      // The capability needs the split keys, so it is computed only once the handshake is done
-      // (an Open that already carries one is sent as is, as the original does).
-      const open = message as { key?: Buffer; discoveryKey: Buffer; capability?: Buffer | null }
-      const split = this.splitKeys
-      const cap =
-        open.capability ?? (split && open.key ? capability(open.key, split.tx, split.rx) : null)
-      this.encoder.write(channel, type, OpenCodec, {
-        discoveryKey: open.discoveryKey,
-        capability: cap,
-      })
-    } else if (type === MessageType.Data) {
-      this.encoder.writeData(channel, message as DataInput, DataCodec)
-    } else {
-      this.encoder.write(channel, type, codec!, message)
-    }
-  }
-
-  private flushNow(): boolean {
-    this.flushQueued = false
-    if (this.destroying || this.finalized) return false
-    return this.encoder.flush()
   }
 
   private onhandshake(
@@ -466,22 +401,12 @@ export class ProtocolStream
     if (this.encrypted) {
       this.rxCipher = new StreamCipher(result.remoteNonce, result.rx)
       this.txCipher = new StreamCipher(this.nonce, result.tx)
-      this.encoder.setCipher(this.txCipher)
     }
     this.handlers.onhandshake?.()
     this.emit('handshake')
     if (this.destroying) return
     if (rest !== null && rest.byteLength > 0) this.recvTransport(rest)
-    this.flushPending()
-  }
-
-  private flushPending(): void {
-    while (this.pending.length > 0 && !this.destroying) {
-      const batch = this.pending
-      this.pending = []
-      for (const p of batch) this.encodeFrame(p.channel, p.type, p.codec, p.message as never)
-    }
-    this.flushNow()
+    this.outbox.release(this.splitKeys, this.txCipher)
   }
 
   private recvTransport(chunk: Buffer): void {
@@ -529,7 +454,7 @@ export class ProtocolStream
     const localId = this.table.detachLocal(ch)
     if (localId !== -1) {
       // Close ours too, as the original answers a Close.
-      this.queueOrSend(localId, MessageType.Close, CloseCodec, {})
+      this.outbox.send(localId, MessageType.Close, CloseCodec, {})
       this.notifyClose(ch)
     }
     if (ch.remoteId === remoteId) ch.remoteId = -1
