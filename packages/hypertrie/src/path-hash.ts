@@ -37,23 +37,6 @@ export function hashComponents(components: string[]): Uint8Array {
   return out
 }
 
-/** Every digit of a path, in one array. */
-export function pathDigitArray(hash: Uint8Array, hidden: boolean): Uint8Array {
-  const len = pathLength(hash)
-  const out = new Uint8Array(len)
-  out[0] = hidden ? 1 : 0
-  let p = 1
-  for (let j = 0; j < hash.length; j++) {
-    const b = hash[j]
-    out[p++] = b & 3
-    out[p++] = (b >> 2) & 3
-    out[p++] = (b >> 4) & 3
-    out[p++] = (b >> 6) & 3
-  }
-  out[p] = TERMINATOR
-  return out
-}
-
 /** Path length: 1 hidden digit + 4 digits per hash byte + 1 terminator. */
 export function pathLength(hash: Uint8Array): number {
   return hash.length * 4 + 2

@@ -1,6 +1,6 @@
 // The bucket table of a node (`trieBuffer`): varint(length), then (position, slot bitfield, seqs)
 // triples for each non-empty bucket, as hypertrie@5's lib/trie.js writes them.
-import { DecodeError } from './errors.js'
+import { CorruptNodeError, DecodeError } from './errors.js'
 import { ProtoReader, varintLength } from './messages/protobuf.js'
 
 /** table[i] is the bucket at path position i; bucket[slot] is a seq, 0/undefined when empty. */
@@ -79,4 +79,31 @@ export function decodeTrieBuffer(buf: Uint8Array, maxLength: number): BucketTabl
     table[i] = bucket
   }
   return table
+}
+
+/**
+ * Checks a bucket table without building it: well-formed varints, positions inside the table,
+ * at most 31 slots, and every pointer naming an older block than `seq`. Nodes only ever point
+ * backwards in the log, so anything else (itself, a newer block, past the feed end) is
+ * corruption; refusing it rules out cycles and waits on blocks that will never exist.
+ */
+export function checkTrieBuffer(buf: Uint8Array, maxLength: number, seq: number): void {
+  const r = new ProtoReader(buf)
+  const len = r.varint()
+  if (len > maxLength)
+    throw new DecodeError(`bucket table length ${len} exceeds path length ${maxLength}`)
+  while (!r.done) {
+    const i = r.varint()
+    if (i >= len) throw new DecodeError(`bucket at position ${i} past table length ${len}`)
+    let bits = r.varint()
+    if (bits >= 2 ** MAX_SLOTS) throw new DecodeError(`bucket at position ${i} has too many slots`)
+    while (bits) {
+      if (bits & 1) {
+        const s = r.varint()
+        if (s >= seq)
+          throw new CorruptNodeError(seq, `bucket ${i} points at block ${s}, not an older block`)
+      }
+      bits >>>= 1
+    }
+  }
 }

@@ -1,9 +1,13 @@
 // One decoded trie node (a block ≥ 1): its key, path hash, bucket table and flags, plus the
 // encoding back into the Node protobuf. Mirrors hypertrie@5's lib/node.js.
-import { CorruptNodeError } from './errors.js'
 import { decodeNodeMessage, encodeNodeMessage } from './messages/node-message.js'
-import { hashComponents, normalizeKey, pathDigitArray, pathLength, splitKey } from './path-hash.js'
-import { type BucketTable, decodeTrieBuffer, encodeTrieBuffer } from './trie-buffer.js'
+import { hashComponents, normalizeKey, pathLength, splitKey } from './path-hash.js'
+import {
+  type BucketTable,
+  checkTrieBuffer,
+  decodeTrieBuffer,
+  encodeTrieBuffer,
+} from './trie-buffer.js'
 
 /** Bit 0 of the stored flags; user flags live in bits 8 and up. */
 export const HIDDEN_FLAG = 1
@@ -18,12 +22,12 @@ export class TrieNode {
   readonly hash: Uint8Array
   /** Path length in digits. */
   readonly length: number
-  /** The path, one digit (0-4) per position, computed once: lookups compare these in tight loops. */
-  readonly digits: Uint8Array
   readonly hidden: boolean
   readonly storedFlags: number
   valueBuffer: Buffer | null
-  trie: BucketTable
+  private table: BucketTable | null
+  // the stored table, decoded on first use: most loaded nodes (leaves a get ends on) never need it
+  private storedTrie: Uint8Array | null = null
   private encodedTrie: Buffer | null = null
 
   constructor(
@@ -39,11 +43,23 @@ export class TrieNode {
     this.hash = userHash ? userHash(this.key) : hashComponents(this.components)
     this.length = pathLength(this.hash)
     this.hidden = (storedFlags & HIDDEN_FLAG) !== 0
-    this.digits = pathDigitArray(this.hash, this.hidden)
     this.valueBuffer = valueBuffer
     this.storedFlags = storedFlags
     this.seq = seq
-    this.trie = trie
+    this.table = trie
+  }
+
+  get trie(): BucketTable {
+    if (this.table === null) {
+      this.table = this.storedTrie === null ? [] : decodeTrieBuffer(this.storedTrie, this.length)
+      this.storedTrie = null
+    }
+    return this.table
+  }
+
+  set trie(t: BucketTable) {
+    this.table = t
+    this.storedTrie = null
   }
 
   /** User flags: the stored flags shifted past the internal byte. */
@@ -58,7 +74,10 @@ export class TrieNode {
 
   /** Digit i; past the end of the path it is the terminator, as the original's path(). */
   digit(i: number): number {
-    return i < this.length ? this.digits[i] : 4
+    if (i === 0) return this.hidden ? 1 : 0
+    const j = (i - 1) >> 2
+    if (j >= this.hash.length) return 4
+    return (this.hash[j] >> (2 * ((i - 1) & 3))) & 3
   }
 
   /** True when `other` has a different component string at component end `i`. */
@@ -85,27 +104,14 @@ export class TrieNode {
     this.encodedTrie = encodeTrieBuffer(this.trie)
   }
 
-  /**
-   * Decodes block `seq`. Every pointer must name an older block: nodes only ever point backwards
-   * in the log, so anything else (itself, a newer block, past the feed end) is corruption, and
-   * refusing it rules out cycles and waits on blocks that will never exist.
-   */
+  /** Decodes block `seq`, checking its bucket table up front (see checkTrieBuffer). */
   static decode(buf: Uint8Array, seq: number, userHash: KeyHash | null): TrieNode {
     const m = decodeNodeMessage(buf)
     const node = new TrieNode(m.key, m.valueBuffer, m.flags, seq, [], userHash)
     if (m.trieBuffer !== null && m.trieBuffer.length > 0) {
-      const table = decodeTrieBuffer(m.trieBuffer, node.length)
-      for (let i = 0; i < table.length; i++) {
-        const bucket = table[i]
-        if (!bucket) continue
-        for (let j = 0; j < bucket.length; j++) {
-          const s = bucket[j]
-          if (s && s >= seq) {
-            throw new CorruptNodeError(seq, `bucket ${i} points at block ${s}, not an older block`)
-          }
-        }
-      }
-      node.trie = table
+      checkTrieBuffer(m.trieBuffer, node.length, seq)
+      node.table = null
+      node.storedTrie = m.trieBuffer
     }
     return node
   }

@@ -118,8 +118,15 @@ export class ProtoReader {
   }
 
   string(): string {
-    const b = this.bytes()
-    return b.toString('utf-8')
+    const len = this.varint()
+    const start = this.offset
+    if (len > this.end - start) throw new DecodeError('string field runs past the end')
+    this.offset = start + len
+    const buf = this.buf
+    // decode straight from a Buffer without making a view of it first
+    return Buffer.isBuffer(buf)
+      ? buf.toString('utf-8', start, start + len)
+      : Buffer.from(buf.buffer, buf.byteOffset + start, len).toString('utf-8')
   }
 
   /** Sub-reader over a length-delimited embedded message. */
