@@ -42,6 +42,13 @@ export interface DriveCore {
   readonly sparse?: boolean
   update?(opts?: { ifAvailable?: boolean; minLength?: number; hash?: boolean }): Promise<unknown>
   registerExtension?(name: string, handlers: CoreExtensionHandlers): CoreExtensionChannel
+  /** Number of blocks stored locally in [start, end). */
+  downloaded?(start?: number, end?: number): number | Promise<number>
+  /** Starts fetching a range (end -1: keep following the core); cancel with undownload. */
+  download?(range: { start?: number; end?: number; linear?: boolean }): unknown
+  undownload?(range: never): void
+  /** Drops the local copy of blocks [start, end). */
+  clear?(start: number, end?: number): Promise<unknown>
   seek(byteOffset: number, opts?: CoreSeekOptions): Promise<CoreSeekResult>
   close(): Promise<void>
   on(event: string, listener: (...args: never[]) => void): unknown

@@ -9,6 +9,8 @@ import { type StorageFunction, defaultCorestore, defaultTrieFactory } from './de
 import { type DiffEntry, DiffStream } from './diff-stream.js'
 import { type DownloadOptions, type DownloadProgress, downloadFiles } from './download.js'
 import type {
+  CoreExtensionChannel,
+  CoreExtensionHandlers,
   DriveCore,
   DriveCorestore,
   DriveTrie,
@@ -93,6 +95,12 @@ export interface MountOptions {
   uid?: number
   gid?: number
   remotePath?: string
+}
+
+export interface FileStats {
+  blocks: number
+  size: number
+  downloadedBlocks: number
 }
 
 export interface MountEntry {
@@ -760,6 +768,88 @@ export class Hyperdrive extends EventEmitter {
     if (cached) return cached
     if (load || (await trie.feed.has(0))) return this.contentCores.get(trie)
     return null
+  }
+
+  /** Async iterable of `{ path, metadata, content }` for `/` and every mount. */
+  async *createMountStream(opts: { recursive?: boolean; content?: boolean } = {}): AsyncGenerator<{
+    path: string
+    metadata: DriveCore
+    content: DriveCore | null
+  }> {
+    for (const [path, m] of await this.getAllMounts(opts)) yield { path, ...m }
+  }
+
+  /**
+   * Block counts of a file, or of every file below a directory (a Map of path to counts), as
+   * the original's stats(): `{ blocks, size, downloadedBlocks }`.
+   */
+  async stats(
+    name: string,
+    opts: { recursive?: boolean } = {},
+  ): Promise<FileStats | Map<string, FileStats>> {
+    const path = fixName(name)
+    const located = await this.statLocated(path, false)
+    const count = async (st: Stat, trie: DriveTrie): Promise<FileStats> => {
+      const core = await this.contentCores.get(trie)
+      let downloadedBlocks = 0
+      if (core.downloaded)
+        downloadedBlocks = await core.downloaded(st.offset, st.offset + st.blocks)
+      else
+        for (let i = st.offset; i < st.offset + st.blocks; i++)
+          if (await core.has(i)) downloadedBlocks++
+      return { blocks: st.blocks, size: st.size, downloadedBlocks }
+    }
+    if (!located.stat.isDirectory()) return count(located.stat, located.trie)
+    const out = new Map<string, FileStats>()
+    const recursive = opts.recursive !== false
+    for await (const e of statEntries(this.listing, path, {
+      recursive,
+      noMounts: false,
+      gt: false,
+    })) {
+      if (e.stat.isDirectory() || e.stat.linkname || e.stat.mount) continue
+      out.set(e.path, await count(e.stat, e.trie))
+    }
+    return out
+  }
+
+  /** Keeps every core of the drive and its mounts fully downloaded; returns the undo function. */
+  async mirror(): Promise<() => void> {
+    const ranges: [DriveCore, unknown][] = []
+    for (const { metadata, content } of (
+      await this.getAllMounts({ recursive: true, content: true })
+    ).values()) {
+      for (const core of [metadata, content]) {
+        if (core?.download) ranges.push([core, core.download({ start: 0, end: -1 })])
+      }
+    }
+    return () => {
+      for (const [core, range] of ranges) core.undownload?.(range as never)
+    }
+  }
+
+  /** Drops the local copy of a file's blocks (or of every file below a directory). */
+  async clear(name: string, opts: { recursive?: boolean } = {}): Promise<void> {
+    const stats = await this.stats(name, opts)
+    const path = fixName(name)
+    const entries = stats instanceof Map ? [...stats.keys()] : [path]
+    for (const p of entries) {
+      const located = await this.statLocated(p, true)
+      const core = await this.contentCores.get(located.trie)
+      if (core.clear && located.stat.blocks) {
+        await core.clear(located.stat.offset, located.stat.offset + located.stat.blocks)
+      }
+    }
+  }
+
+  /** Registers a protocol extension on the metadata core (as the original's registerExtension). */
+  registerExtension(name: string, handlers: CoreExtensionHandlers): CoreExtensionChannel {
+    if (!this.metadata?.registerExtension) {
+      throw new InvalidArgumentError(
+        'The metadata core does not support extensions (is the drive ready?)',
+      )
+    }
+    return this.metadata.registerExtension(name, handlers)
   }
 
   // ---- versions --------------------------------------------------------------------------

@@ -55,6 +55,7 @@ export {
 } from './errors.js'
 export { Hyperdrive } from './hyperdrive.js'
 export type {
+  FileStats,
   HyperdriveOptions,
   MkdirOptions,
   MountEntry,
@@ -63,6 +64,8 @@ export type {
   WriteFileOptions,
 } from './hyperdrive.js'
 export type {
+  CoreExtensionChannel,
+  CoreExtensionHandlers,
   CoreGetOptions,
   CoreSeekOptions,
   CoreSeekResult,

@@ -245,4 +245,19 @@ describe('Hyperdrive on our layers', () => {
     expect(result.downloadedBytes).toBe(600001)
     expect(seen.at(-1)).toBe(3)
   })
+
+  it('reports block stats, lists mounts as a stream and clears local blocks', async () => {
+    const drive = await newDrive()
+    await drive.writeFile('/s/a', Buffer.alloc(600000, 1))
+    await drive.writeFile('/s/b', 'b')
+    const one = await drive.stats('/s/a')
+    expect(one).toEqual({ blocks: 2, size: 600000, downloadedBlocks: 2 })
+    const all = (await drive.stats('/s')) as Map<string, unknown>
+    expect([...all.keys()].sort()).toEqual(['/s/a', '/s/b'])
+    const mounts: string[] = []
+    for await (const m of drive.createMountStream()) mounts.push(m.path)
+    expect(mounts).toEqual(['/'])
+    await drive.clear('/s/b')
+    expect(await drive.stats('/s/b')).toEqual({ blocks: 1, size: 1, downloadedBlocks: 0 })
+  })
 })
