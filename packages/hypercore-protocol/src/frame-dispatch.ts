@@ -12,12 +12,12 @@ import { type Close, MessageType, type Open } from './messages/types.js'
 /** What a stream provides to the dispatcher. */
 export interface FrameTarget {
   /** The channel the remote numbered `remoteId`, if any. */
-  channelByRemoteId(remoteId: number): Channel | undefined
-  onopen(remoteId: number, message: Open): void
-  onclose(remoteId: number, message: Close): void
+  _channelByRemoteId(remoteId: number): Channel | undefined
+  _onopen(remoteId: number, message: Open): void
+  _onclose(remoteId: number, message: Close): void
   /** Options on channel 0 when the remote has no channel 0: its stream extension names. */
-  onstreamoptions(names: string[]): void
-  onstreamextension(id: number, message: Buffer): void
+  _onstreamoptions(names: string[]): void
+  _onstreamextension(id: number, message: Buffer): void
 }
 
 type MessageHandlerName =
@@ -41,13 +41,13 @@ export function dispatchFrame(
 ): void {
   switch (type) {
     case MessageType.Open:
-      target.onopen(channel, OpenCodec.decode(buf, start, end))
+      target._onopen(channel, OpenCodec.decode(buf, start, end))
       return
     case MessageType.Options: {
       const m = OptionsCodec.decode(buf, start, end)
-      const ch = target.channelByRemoteId(channel)
+      const ch = target._channelByRemoteId(channel)
       if (ch) ch._onoptions(m)
-      else if (channel === 0) target.onstreamoptions(m.extensions)
+      else if (channel === 0) target._onstreamoptions(m.extensions)
       return
     }
     case MessageType.Status:
@@ -75,13 +75,13 @@ export function dispatchFrame(
       deliver(target, channel, 'ondata', 'data', DataCodec.decode(buf, start, end))
       return
     case MessageType.Close:
-      target.onclose(channel, CloseCodec.decode(buf, start, end))
+      target._onclose(channel, CloseCodec.decode(buf, start, end))
       return
     case MessageType.Extension: {
       const m = ExtensionCodec.decode(buf, start, end)
-      const ch = target.channelByRemoteId(channel)
+      const ch = target._channelByRemoteId(channel)
       if (ch) ch._onextension(m.id, m.message)
-      else if (channel === 0) target.onstreamextension(m.id, m.message)
+      else if (channel === 0) target._onstreamextension(m.id, m.message)
       return
     }
     default:
@@ -98,7 +98,7 @@ function deliver<M>(
   event: string,
   message: M,
 ): void {
-  const ch = target.channelByRemoteId(channel)
+  const ch = target._channelByRemoteId(channel)
   if (ch === undefined) return
   const handlers: ChannelHandlers = ch.handlers
   const fn = handlers[handler] as ((m: M) => void) | undefined

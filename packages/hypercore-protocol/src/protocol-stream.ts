@@ -419,12 +419,12 @@ export class ProtocolStream
   }
 
   /** @internal FrameTarget */
-  channelByRemoteId(remoteId: number): Channel | undefined {
+  _channelByRemoteId(remoteId: number): Channel | undefined {
     return this.table.byRemote(remoteId)
   }
 
   /** @internal FrameTarget: the remote opened a channel. */
-  onopen(remoteId: number, message: Open): void {
+  _onopen(remoteId: number, message: Open): void {
     const ch = this.table.getOrCreate(Buffer.from(message.discoveryKey))
     ch.remoteCapability = message.capability === null ? null : Buffer.from(message.capability)
     this.table.attachRemote(ch, remoteId)
@@ -447,7 +447,7 @@ export class ProtocolStream
   }
 
   /** @internal FrameTarget: the remote closed its channel (or refused ours by discovery key). */
-  onclose(remoteId: number, message: Close): void {
+  _onclose(remoteId: number, message: Close): void {
     let ch = this.table.detachRemote(remoteId)
     if (ch === undefined && message.discoveryKey !== null) ch = this.table.get(message.discoveryKey)
     if (ch === undefined) return
@@ -465,14 +465,14 @@ export class ProtocolStream
   }
 
   /** @internal FrameTarget */
-  onstreamoptions(names: string[]): void {
+  _onstreamoptions(names: string[]): void {
     this.extensions.updateRemote(names)
     this.handlers.onextensions?.(names)
     this.emit('extensions', names)
   }
 
   /** @internal FrameTarget */
-  onstreamextension(id: number, message: Buffer): void {
+  _onstreamextension(id: number, message: Buffer): void {
     this.extensions.receive(id, message, this)
   }
 
