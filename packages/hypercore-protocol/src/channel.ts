@@ -52,6 +52,22 @@ export interface ChannelHandlers {
   onextension?(id: number, message: Buffer): void
 }
 
+/** Events a Channel emits, mirroring its handlers (without the `on` prefix). */
+export interface ChannelEvents {
+  open: []
+  options: [message: Options]
+  status: [message: Status]
+  have: [message: Have]
+  unhave: [message: Unhave]
+  want: [message: Want]
+  unwant: [message: Unwant]
+  request: [message: Request]
+  cancel: [message: Cancel]
+  data: [message: Data]
+  close: []
+  extension: [id: number, message: Buffer]
+}
+
 /** What a Channel needs from its stream (implemented by ProtocolStream). */
 export interface ChannelHost {
   readonly destroyed: boolean
@@ -77,7 +93,7 @@ export interface ChannelHost {
  * Events mirror the handlers: 'open', 'options', 'status', 'have', 'unhave', 'want', 'unwant',
  * 'request', 'cancel', 'data', 'close', 'extension'.
  */
-export class Channel extends EventEmitter {
+export class Channel extends EventEmitter<ChannelEvents> {
   /** The feed key, once this side opened the channel (null for a remote-only channel). */
   key: Buffer | null = null
   readonly discoveryKey: Buffer

@@ -1,6 +1,6 @@
 // Receiving: decode one frame by its type and hand it to its channel's handlers and events, or
 // to the stream for Open, Close and channel-0 (stream-level) Options and extensions.
-import type { Channel, ChannelHandlers } from './channel.js'
+import type { Channel, ChannelEvents, ChannelHandlers } from './channel.js'
 import { DataCodec } from './messages/data.js'
 import { ExtensionCodec } from './messages/extension.js'
 import { CloseCodec, OpenCodec } from './messages/open-close.js'
@@ -19,6 +19,16 @@ export interface FrameTarget {
   _onstreamoptions(names: string[]): void
   _onstreamextension(id: number, message: Buffer): void
 }
+
+type MessageEventName =
+  | 'status'
+  | 'have'
+  | 'unhave'
+  | 'want'
+  | 'unwant'
+  | 'request'
+  | 'cancel'
+  | 'data'
 
 type MessageHandlerName =
   | 'onstatus'
@@ -91,17 +101,17 @@ export function dispatchFrame(
 }
 
 /** Calls the channel's handler as a method of its handlers object, then emits the event. */
-function deliver<M>(
+function deliver<E extends MessageEventName>(
   target: FrameTarget,
   channel: number,
   handler: MessageHandlerName,
-  event: string,
-  message: M,
+  event: E,
+  message: ChannelEvents[E][0],
 ): void {
   const ch = target._channelByRemoteId(channel)
   if (ch === undefined) return
   const handlers: ChannelHandlers = ch.handlers
-  const fn = handlers[handler] as ((m: M) => void) | undefined
+  const fn = handlers[handler] as ((m: ChannelEvents[E][0]) => void) | undefined
   if (fn !== undefined) fn.call(handlers, message)
-  ch.emit(event, message)
+  ;(ch.emit as (event: E, message: ChannelEvents[E][0]) => boolean)(event, message)
 }

@@ -2,7 +2,7 @@
 export { ProtocolStream, ProtocolStream as Protocol } from './protocol-stream.js'
 export type { ProtocolStreamEvents, ProtocolStreamOptions } from './stream-options.js'
 export { Channel } from './channel.js'
-export type { ChannelHandlers } from './channel.js'
+export type { ChannelEvents, ChannelHandlers } from './channel.js'
 export { Extension } from './extensions.js'
 export type { ExtensionEncoding, ExtensionEncodingName, ExtensionHandlers } from './extensions.js'
 export { discoveryKey, capability, remoteCapability } from './capability.js'
