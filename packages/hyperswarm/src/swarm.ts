@@ -353,28 +353,30 @@ export class Hyperswarm extends EventEmitter<HyperswarmEvents> {
         this.emit('listening')
         return
       }
+      let created: Awaited<ReturnType<DHTFactory>>
       try {
-        const created = await this.createDHT(tcpPort, host)
-        if (this.destroyed) {
-          await created.udp?.close().catch(() => {})
-          await Promise.resolve(created.dht.destroy()).catch(() => {})
-          await created.close?.().catch(() => {})
-          throw new SwarmDestroyedError()
-        }
-        this.dht = created.dht
-        this.dhtPort = created.port
-        this.udp = created.udp
-        this.releaseDHT = created.close ?? null
-        this.udp?.on('connection', (socket: SwarmSocket) => this.onIncoming(socket, false))
-        await this.dht.ready()
-        await this.startMdns()
-        this.emit('listening')
-        return
+        created = await this.createDHT(tcpPort, host)
       } catch (err) {
-        if (err instanceof SwarmDestroyedError) throw err
+        // Usually the UDP port number is taken: try the next candidate for both.
         lastError = err
         await new Promise<void>((resolve) => this.server.close(() => resolve()))
+        continue
       }
+      if (this.destroyed) {
+        await created.udp?.close().catch(() => {})
+        await Promise.resolve(created.dht.destroy()).catch(() => {})
+        await created.close?.().catch(() => {})
+        throw new SwarmDestroyedError()
+      }
+      this.dht = created.dht
+      this.dhtPort = created.port
+      this.udp = created.udp
+      this.releaseDHT = created.close ?? null
+      this.udp?.on('connection', (socket: SwarmSocket) => this.onIncoming(socket, false))
+      await this.dht.ready()
+      await this.startMdns()
+      this.emit('listening')
+      return
     }
     throw lastError instanceof Error
       ? lastError

@@ -76,7 +76,9 @@ export class UdpStream extends Duplex {
   private readonly maxRetries: number
   private sendNext = 1
   private readonly unacked = new Map<number, Outgoing>()
-  private readonly sendQueue: Array<{ type: PacketTypeValue; payload: Buffer }> = []
+  // Packets waiting for window space; read from `sendHead` (shift() on a long array is O(n)).
+  private sendQueue: Array<{ type: PacketTypeValue; payload: Buffer }> = []
+  private sendHead = 0
   private remoteWindow: number
   private recvNext = 1
   private readonly recvBuffer = new Map<number, { type: PacketTypeValue; payload: Buffer }>()
@@ -87,6 +89,7 @@ export class UdpStream extends Duplex {
   private writeCallback: ((err?: Error | null) => void) | null = null
   private timer: NodeJS.Timeout | null = null
   private lastAck = 1
+  private ackScheduled = false
   /** Smoothed round-trip time in ms (0 until measured). */
   private srtt = 0
   private duplicateAcks = 0
@@ -162,7 +165,7 @@ export class UdpStream extends Duplex {
       this.sendQueue.push({ type: PacketType.DATA, payload: chunk.subarray(i, i + MAX_PAYLOAD) })
     }
     this.pump()
-    if (this.sendQueue.length > SEND_QUEUE_HIGH) this.writeCallback = cb
+    if (this.queued() > SEND_QUEUE_HIGH) this.writeCallback = cb
     else cb()
   }
 
@@ -177,7 +180,8 @@ export class UdpStream extends Duplex {
     clearInterval(this.keepAliveTimer)
     if (!(this.finAcked && this.finReceived)) this.sendControl(PacketType.RESET)
     this.unacked.clear()
-    this.sendQueue.length = 0
+    this.sendQueue = []
+    this.sendHead = 0
     this.recvBuffer.clear()
     const pending = this.writeCallback
     this.writeCallback = null
@@ -260,15 +264,26 @@ export class UdpStream extends Duplex {
       }
       next = this.recvBuffer.get(this.recvNext)
     }
-    // Ack every sequenced packet, duplicates too: our earlier ack may have been lost.
-    this.sendControl(PacketType.ACK)
+    // Ack every sequenced packet, duplicates too (our earlier ack may have been lost), but once
+    // per event-loop turn: datagrams that arrived together share one ack. A FIN is acked at once:
+    // the stream may close before the deferred ack would go out.
+    if (this.finReceived) this.sendControl(PacketType.ACK)
+    else this.scheduleAck()
+  }
+
+  private scheduleAck(): void {
+    if (this.ackScheduled) return
+    this.ackScheduled = true
+    setImmediate(() => {
+      this.ackScheduled = false
+      if (!this.destroyed) this.sendControl(PacketType.ACK)
+    })
   }
 
   private pump(): void {
     if (!this.connected || this.destroyed) return
-    while (this.sendQueue.length > 0 && this.unacked.size < this.remoteWindow) {
-      const item = this.sendQueue.shift()
-      if (item === undefined) break
+    while (this.sendHead < this.sendQueue.length && this.unacked.size < this.remoteWindow) {
+      const item = this.sendQueue[this.sendHead++]
       const seq = this.sendNext++
       if (item.type === PacketType.FIN) this.finSeq = seq
       const out: Outgoing = {
@@ -282,7 +297,11 @@ export class UdpStream extends Duplex {
       this.unacked.set(seq, out)
       this.transmit(out)
     }
-    if (this.writeCallback !== null && this.sendQueue.length <= SEND_QUEUE_HIGH) {
+    if (this.sendHead > 1024 && this.sendHead * 2 > this.sendQueue.length) {
+      this.sendQueue = this.sendQueue.slice(this.sendHead)
+      this.sendHead = 0
+    }
+    if (this.writeCallback !== null && this.queued() <= SEND_QUEUE_HIGH) {
       const cb = this.writeCallback
       this.writeCallback = null
       cb()
@@ -294,6 +313,10 @@ export class UdpStream extends Duplex {
     out.resent = true
     out.sentAt = now
     this.transmit(out)
+  }
+
+  private queued(): number {
+    return this.sendQueue.length - this.sendHead
   }
 
   private transmit(out: Outgoing): void {

@@ -1,5 +1,7 @@
 // Swarms over the real @hyperstack/hyperswarm-dht on 127.0.0.1, with a local bootstrap node.
 import { randomBytes } from 'node:crypto'
+import dgram from 'node:dgram'
+import { once } from 'node:events'
 import { DHT, createBootstrapNode } from '@hyperstack/hyperswarm-dht'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { PeerInfo } from '../src/peer-info.js'
@@ -123,6 +125,22 @@ describe('Hyperswarm over @hyperstack/hyperswarm-dht (loopback)', () => {
     expect(info.peer?.host).toBe('127.0.0.2')
     expect(info.peer?.port).toBe(port)
     expect(attempts).toEqual([0, 1, 2, 3])
+  })
+
+  it('binds TCP and the DHT on one port number, moving both when the UDP port is taken', async () => {
+    const blocker = dgram.createSocket('udp4')
+    blocker.bind(0, '127.0.0.1')
+    await once(blocker, 'listening')
+    try {
+      const taken = blocker.address().port
+      const s = swarm({ preferredPort: taken })
+      await s.listen()
+      const tcpPort = s.address()?.port
+      expect(tcpPort).not.toBe(taken)
+      expect((s.dht as DHT).address().port).toBe(tcpPort)
+    } finally {
+      await new Promise<void>((resolve) => blocker.close(() => resolve()))
+    }
   })
 
   it('destroy() closes every socket', async () => {
