@@ -152,4 +152,38 @@ describe('replication with hyperdrive@10', () => {
       ((await within(reader.readFile('/dir/big.bin'), 10000, 'big')) as Buffer).equals(BIG),
     ).toBe(true)
   })
+
+  it('hyperdrive@10 writes a drive with a mount, ours reads through it and downloads with progress', async () => {
+    const writer = await openOriginal(originalRam)
+    cleanup.push(() => writer.promises.close())
+    const inner = await openOriginal(writer.corestore, null, { namespace: 'inner' })
+    await inner.promises.writeFile('/deep.txt', 'from the mounted drive')
+    await writer.promises.writeFile('/top.bin', BIG)
+    await writer.promises.mount('/m', inner.key)
+    const ours = new Hyperdrive(memoryStorage(), writer.key)
+    cleanup.push(() => ours.close())
+    await ours.ready()
+    const wire = connect(
+      writer.replicate(true) as unknown as Pipeable,
+      ours.replicate(false) as Pipeable,
+    )
+    cleanup.push(() => wire.close())
+    expect(await within(ours.readFile('/m/deep.txt', 'utf-8'), 10000, 'mounted read')).toBe(
+      'from the mounted drive',
+    )
+    expect((await within(ours.readdir('/', { recursive: true }), 10000, 'readdir')).sort()).toEqual(
+      ['m', 'm/deep.txt', 'top.bin'],
+    )
+    const progress: number[] = []
+    const dl = ours.download('/top.bin')
+    dl.on('progress', (p) => progress.push(p.downloadedBlocks))
+    const done = await within(dl, 10000, 'download')
+    expect(done.totalBlocks).toBe(3)
+    expect(progress.at(-1)).toBe(3)
+    expect(await ours.stats('/top.bin')).toEqual({
+      blocks: 3,
+      size: BIG.length,
+      downloadedBlocks: 3,
+    })
+  })
 })
