@@ -1,4 +1,4 @@
-// Builds the NAT test network out of Linux network namespaces (needs root, `ip`, `iptables`):
+// Builds the NAT test network out of Linux network namespaces (needs root, `ip`, `iptables`, `sysctl`):
 //
 //   host A 192.168.1.2 -- lan [router A] wan 10.1.0.2 --\                      /-- 10.2.0.2 wan [router B] lan -- 192.168.2.2 host B
 //                                                       10.1.0.1 [ public ] 10.2.0.1
@@ -28,7 +28,7 @@ export function natUnsupportedReason(): string | null {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
     return 'creating network namespaces needs root'
   }
-  for (const tool of ['ip', 'iptables']) {
+  for (const tool of ['ip', 'iptables', 'sysctl']) {
     try {
       sh('sh', ['-c', `command -v ${tool}`])
     } catch {
