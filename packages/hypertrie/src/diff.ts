@@ -120,7 +120,7 @@ export class NodeDiff {
   }
 
   private getNode(seq: number, entry: Entry, left: boolean): void {
-    const r = this.left.src.read(seq)
+    const r = (left ? this.left.src : this.right.src).read(seq)
     const set = (n: TrieNode | null) => {
       if (n === null) return
       if (this.onnode) this.onnode(n)
