@@ -74,6 +74,13 @@ export class InvalidCapabilityError extends ProtocolError {
   }
 }
 
+/** The remote opened more channels than `maxChannels` allows on one stream. */
+export class TooManyChannelsError extends ProtocolError {
+  constructor(max: number) {
+    super('ERR_TOO_MANY_CHANNELS', `Remote opened more than ${max} channels on one stream`)
+  }
+}
+
 /** Nothing was received for `timeout` ms (the original raises `ETIMEDOUT`). */
 export class TimeoutError extends ProtocolError {
   constructor(ms: number) {

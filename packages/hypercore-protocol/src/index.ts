@@ -24,6 +24,7 @@ export {
   ProtocolError,
   StreamDestroyedError,
   TimeoutError,
+  TooManyChannelsError,
 } from './errors.js'
 export { MessageType } from './messages/types.js'
 export type {

@@ -11,6 +11,7 @@ import {
   ProtocolError,
   StreamDestroyedError,
   TimeoutError,
+  TooManyChannelsError,
 } from './errors.js'
 import { type Extension, type ExtensionHandlers, ExtensionRegistry } from './extensions.js'
 import { FrameDecoder, MAX_FRAME_SIZE } from './frame-decoder.js'
@@ -29,6 +30,7 @@ import { Outbox } from './outbox.js'
 import { StreamCipher, randomNonce } from './stream-cipher.js'
 import {
   DEFAULT_HIGH_WATER_MARK,
+  DEFAULT_MAX_CHANNELS,
   DEFAULT_TIMEOUT,
   type ProtocolStreamEvents,
   type ProtocolStreamOptions,
@@ -74,9 +76,9 @@ export class ProtocolStream
   /** The readable side has ended: nothing more can be sent. */
   private finalized = false
   private drainWaiters: (() => void)[] = []
-  private readonly highWaterMarkBytes: number
   private announcedExtensions = 0
   private readonly table = new ChannelTable(this)
+  private readonly maxChannels: number
   private pipedTo: PipeDestination | null = null
   private timeoutTimer: IdleTimer | null = null
   private keepAliveTimer: IdleTimer | null = null
@@ -92,7 +94,7 @@ export class ProtocolStream
     this.live = !!opts.live
     this.encrypted = opts.encrypted !== false
     this.noise = !(opts.noise === false && opts.encrypted === false)
-    this.highWaterMarkBytes = highWaterMark
+    this.maxChannels = opts.maxChannels ?? DEFAULT_MAX_CHANNELS
     this.nonce = opts.nonce ?? randomNonce()
     this.decoder = new FrameDecoder((channel, type, buf, start, end) => {
       if (!this.destroying) dispatchFrame(this, channel, type, buf, start, end)
@@ -425,7 +427,12 @@ export class ProtocolStream
 
   /** @internal FrameTarget: the remote opened a channel. */
   _onopen(remoteId: number, message: Open): void {
-    const ch = this.table.getOrCreate(Buffer.from(message.discoveryKey))
+    const known = this.table.get(message.discoveryKey)
+    if (known === undefined && this.table.size >= this.maxChannels) {
+      this.destroy(new TooManyChannelsError(this.maxChannels))
+      return
+    }
+    const ch = known ?? this.table.getOrCreate(Buffer.from(message.discoveryKey))
     ch.remoteCapability = message.capability === null ? null : Buffer.from(message.capability)
     this.table.attachRemote(ch, remoteId)
     if (ch.localId === -1) {

@@ -18,6 +18,11 @@ export interface ProtocolStreamOptions {
   keepAlive?: number | false
   /** Max frame body accepted (default and maximum the original accepts: 8 MiB). */
   maxFrameSize?: number
+  /**
+   * Most channels one stream holds before a remote Open for a new discovery key destroys it with
+   * TooManyChannelsError (default 65536; the original has no bound).
+   */
+  maxChannels?: number
   /** Readable-side highWaterMark in bytes (default 16 KiB, as streamx). */
   highWaterMark?: number
   /** The remote static key is known; throw/reject to abort the handshake. */
@@ -49,6 +54,9 @@ export interface ProtocolStreamEvents extends DuplexEvents {
 
 /** Idle timeout when `timeout` is not given, as the original (ms). */
 export const DEFAULT_TIMEOUT = 20000
+
+/** Channels a remote may make a stream hold (each costs memory; a peer must not grow it forever). */
+export const DEFAULT_MAX_CHANNELS = 65536
 
 /** Readable-side buffer before send methods report back pressure (streamx default). */
 export const DEFAULT_HIGH_WATER_MARK = 16384

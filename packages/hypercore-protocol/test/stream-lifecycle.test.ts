@@ -9,6 +9,7 @@ import {
   ProtocolStream,
   type ProtocolStreamOptions,
   TimeoutError,
+  TooManyChannelsError,
 } from '../src/index.js'
 import { KEY } from './helpers/messages.js'
 import { closed, deferred, once } from './helpers/wait.js'
@@ -131,6 +132,18 @@ describe('ProtocolStream lifecycle', () => {
       expect(err).toBeInstanceOf(ErrorClass)
     })
   }
+
+  it('destroys the stream when a remote opens more than maxChannels channels', async () => {
+    const s = new ProtocolStream(false, { ...CLEAR, maxChannels: 3 })
+    const ended = closed(s)
+    const opens = [1, 2, 3, 4].map((i) =>
+      Buffer.concat([Buffer.from([0x23, i * 16, 0x0a, 0x20]), Buffer.alloc(32, i)]),
+    )
+    s.write(Buffer.concat(opens))
+    const err = await ended
+    expect(err).toBeInstanceOf(TooManyChannelsError)
+    expect((err as TooManyChannelsError).code).toBe('ERR_TOO_MANY_CHANNELS')
+  })
 
   it('ignores frame types 11..14 and messages for unknown channels', async () => {
     const s = new ProtocolStream(false, { ...CLEAR, live: true })
