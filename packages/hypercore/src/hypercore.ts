@@ -162,7 +162,10 @@ export class Download {
     if (this.end === -1) return false
     const end = this.end
     if (end > length) return false
-    return bitfield.indexOf(false, this.start, end) === -1
+    // Blocks are never un-downloaded behind the cursor except by clear(), which resets it.
+    if (this.cursor < this.start) this.cursor = this.start
+    while (this.cursor < end && bitfield.get(this.cursor)) this.cursor++
+    return this.cursor >= end
   }
 }
 
@@ -256,6 +259,8 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     { signature: Promise<Buffer>; written: Promise<void> }
   >()
   private bitfieldFlushScheduled = false
+  /** Lowest block not known to be stored (for the 'sync' event without rescanning). */
+  private syncCursor = 0
 
   constructor(
     storage: StorageOption,
@@ -913,6 +918,8 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
       if (bitfield.set(i, false)) modified = true
     }
     if (!modified) return
+    for (const sel of this.selections) if (sel.cursor > start) sel.cursor = start
+    if (this.syncCursor > start) this.syncCursor = start
     this.replicator?.unannounce(start, end - start)
     const from = await this.dataOffset(first).catch(() => null)
     const to =
@@ -1079,10 +1086,14 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
       this.replicator?.announce(v.index, 1, from)
       this.waiters.onBlock(this, v.index)
       this.checkSelections()
-      if (!this.writable && this.length > 0 && bitfield.indexOf(false, 0, this.length) === -1)
-        this.emit('sync')
+      if (!this.writable && this.length > 0) {
+        const synced = this.syncCursor >= this.length
+        while (this.syncCursor < this.length && bitfield.get(this.syncCursor)) this.syncCursor++
+        if (!synced && this.syncCursor >= this.length) this.emit('sync')
+      }
     }
-    await this.syncBitfield()
+    // Bits lag the data they describe (never lead): written with the next coalesced flush.
+    this.scheduleBitfieldFlush()
   }
 
   // --- streams ---

@@ -34,6 +34,8 @@ export interface PeerOptions {
 interface InflightRequest {
   index: number
   hash: boolean
+  /** Its Data arrived and waits in the verify queue (still counts against maxRequests). */
+  arrived: boolean
 }
 
 /** What the peer needs from the replicator that owns it. */
@@ -227,13 +229,13 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
   ondata(data: Data): void {
     if (this.destroyed) return
     const req = this.inflight.get(data.index)
-    if (!req) {
+    if (!req || req.arrived) {
       this.destroy(
         new UnrequestedDataError(`Data for block ${data.index} that was never requested`),
       )
       return
     }
-    this.inflight.delete(data.index)
+    req.arrived = true
     // Verify and store in arrival order; a failure ends this peer's channel before anything is written.
     this.dataChain = this.dataChain.then(() => this.receive(data))
   }
@@ -244,10 +246,12 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
     try {
       await core.put(data.index, data.value, { nodes: data.nodes, signature: data.signature }, this)
     } catch (err) {
+      this.inflight.delete(data.index)
       this.host.reserved.delete(data.index)
       this.destroy(err instanceof HypercoreError ? err : new InvalidMessageError(String(err)))
       return
     }
+    this.inflight.delete(data.index)
     this.host.reserved.delete(data.index)
     if (data.value) this.remoteBitfield.set(data.index, true)
     this.host.updateAll()
@@ -365,7 +369,7 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
     const channel = this.channel
     if (!channel) return
     this.host.reserved.add(index)
-    this.inflight.set(index, { index, hash })
+    this.inflight.set(index, { index, hash, arrived: false })
     const nodes = digest(this.core.treeBits, 2 * index)
     channel.request({ index, hash, nodes })
   }
