@@ -51,6 +51,9 @@ export class Handshake {
     rest: Buffer | null,
   ) => void
   private buffer: Buffer | null = null
+  /** Chunks received after `buffer`, not joined yet; `buffered` counts all of it. */
+  private parts: Buffer[] = []
+  private buffered = 0
   private remotePayload: Buffer | null = null
   private waiting = false
   private finished = false
@@ -87,7 +90,11 @@ export class Handshake {
   /** Feeds received bytes; returns false if the caller must wait for `onresume`. */
   recv(chunk: Buffer): boolean {
     if (this.finished) return true
-    this.buffer = this.buffer === null ? chunk : Buffer.concat([this.buffer, chunk])
+    // Chunks are joined only once a whole message is there (see nextMessage), so a peer
+    // trickling bytes costs linear, not quadratic, copying.
+    if (this.buffer === null) this.buffer = chunk
+    else this.parts.push(chunk)
+    this.buffered += chunk.byteLength
     if (this.waiting) return false
     return this.process()
   }
@@ -95,6 +102,7 @@ export class Handshake {
   destroy(): void {
     this.finished = true
     this.buffer = null
+    this.parts = []
     this.release()
   }
 
@@ -178,7 +186,8 @@ export class Handshake {
 
   /** Cuts one length-prefixed message off the buffer, or null when it is not complete yet. */
   private nextMessage(): Buffer | null {
-    const buf = this.buffer!
+    let buf = this.buffer!
+    if (buf.byteLength < 3 && this.parts.length > 0) buf = this.join()
     let length = 0
     let factor = 1
     let i = 0
@@ -192,10 +201,25 @@ export class Handshake {
     }
     if (length > MAX_HANDSHAKE_MESSAGE) throw new FrameTooLargeError(length, MAX_HANDSHAKE_MESSAGE)
     const start = i + 1
-    if (buf.byteLength - start < length) return null
+    if (this.buffered - start < length) return null
+    if (buf.byteLength - start < length) buf = this.join()
     const message = buf.subarray(start, start + length)
-    this.buffer = buf.byteLength > start + length ? buf.subarray(start + length) : null
+    const end = start + length
+    if (buf.byteLength > end) this.buffer = buf.subarray(end)
+    else if (this.parts.length > 0) {
+      this.buffer = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts)
+      this.parts = []
+    } else this.buffer = null
+    this.buffered -= end
     return message
+  }
+
+  /** Joins `buffer` and the pending parts into one buffer. */
+  private join(): Buffer {
+    const joined = Buffer.concat([this.buffer!, ...this.parts], this.buffered)
+    this.buffer = joined
+    this.parts = []
+    return joined
   }
 
   private complete(): void {
@@ -219,8 +243,9 @@ export class Handshake {
       )
     }
     this.finished = true
-    const rest = this.buffer
+    const rest = this.parts.length > 0 ? this.join() : this.buffer
     this.buffer = null
+    this.buffered = 0
     this.ondone(
       null,
       {
@@ -238,6 +263,7 @@ export class Handshake {
     if (this.finished) return
     this.finished = true
     this.buffer = null
+    this.parts = []
     let error: Error
     if (err instanceof ProtocolError) error = err
     else if (err instanceof Error)

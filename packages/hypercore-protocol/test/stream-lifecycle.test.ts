@@ -187,6 +187,24 @@ describe('ProtocolStream lifecycle', () => {
     responder.destroy()
   })
 
+  it('completes the handshake and carries frames when every byte arrives alone', async () => {
+    const a = new ProtocolStream(true)
+    const b = new ProtocolStream(false)
+    const trickle = (from: ProtocolStream, to: ProtocolStream) =>
+      from.on('data', (chunk) => {
+        for (const byte of chunk) to.write(Buffer.from([byte]))
+      })
+    trickle(a, b)
+    trickle(b, a)
+    const got = deferred<number>()
+    b.open(KEY, { onhave: (m) => got.resolve(m.start) })
+    const ch = a.open(KEY)
+    ch.have({ start: 42 })
+    expect(await got.promise).toBe(42)
+    a.destroy()
+    b.destroy()
+  })
+
   it('queues sends made before the handshake and delivers them in order after it', async () => {
     const { initiator, responder } = pair()
     const starts: number[] = []
