@@ -1,6 +1,7 @@
 // A program run inside a network namespace by nat.test.ts (bundled with esbuild first): a DHT
 // bootstrap node, or a swarm that joins a topic and exchanges one message per connection.
 // It reports JSON lines on stdout and exits when stdin closes.
+import { createHash } from 'node:crypto'
 import { createBootstrapNode } from '@hyperstack/hyperswarm-dht'
 import { Hyperswarm } from '../../src/index.js'
 import type { PeerInfo, SwarmSocket } from '../../src/index.js'
@@ -27,7 +28,10 @@ async function main(): Promise<void> {
     return
   }
 
-  const [bootstrap, topicHex, mode, message] = args
+  const [bootstrap, topicHex, mode, message, bulkSize] = args
+  // After its one-line message each side sends `bulkSize` deterministic bytes and ends; the other
+  // side reports what arrived, so the test sees replication-sized traffic cross both NATs.
+  const bulk = deterministicBytes(message, Number(bulkSize ?? 0))
   const swarm = new Hyperswarm({
     bootstrap: [bootstrap],
     connectTimeout: 15_000,
@@ -41,15 +45,38 @@ async function main(): Promise<void> {
       client: info.client,
       remote: info.peer ? `${info.peer.host}:${info.peer.port}` : null,
     })
-    socket.on('data', (data: Buffer) =>
-      report({ event: 'data', type: info.type, data: data.toString() }),
-    )
-    socket.write(message)
+    const chunks: Buffer[] = []
+    socket.on('data', (data: Buffer) => chunks.push(data))
+    socket.on('end', () => {
+      const all = Buffer.concat(chunks)
+      const nl = all.indexOf(10)
+      const rest = all.subarray(nl + 1)
+      report({
+        event: 'received',
+        type: info.type,
+        text: all.subarray(0, nl).toString(),
+        bulkLength: rest.length,
+        bulkSha: createHash('sha256').update(rest).digest('hex'),
+      })
+    })
+    socket.write(`${message}\n`)
+    socket.end(bulk)
+    report({ event: 'sent', sha: createHash('sha256').update(bulk).digest('hex') })
   })
   swarm.on('connect-failed', (err) => report({ event: 'connect-failed', message: err.message }))
   const topic = Buffer.from(topicHex, 'hex')
   await swarm.join(topic, { announce: mode === 'announce', lookup: mode === 'lookup' })
   report({ event: 'joined', port: swarm.address()?.port })
+}
+
+function deterministicBytes(seed: string, size: number): Buffer {
+  const out = Buffer.alloc(size)
+  let block = createHash('sha256').update(seed).digest()
+  for (let i = 0; i < size; i += block.length) {
+    block.copy(out, i)
+    block = createHash('sha256').update(block).digest()
+  }
+  return out
 }
 
 main().catch((err: unknown) => {

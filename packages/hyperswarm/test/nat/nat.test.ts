@@ -38,7 +38,7 @@ describe.skipIf(reason !== null)('NAT traversal (network namespaces)', () => {
     return program
   }
 
-  it('two peers behind different NATs connect over UDP after a holepunch via the DHT node', async () => {
+  it('two peers behind different NATs connect over UDP after a holepunch via the DHT node and move 512 KiB each way', async () => {
     const port = 49737
     const bootstrap = `${net.bootstrapHost}:${port}`
     const topic = randomBytes(32).toString('hex')
@@ -46,9 +46,17 @@ describe.skipIf(reason !== null)('NAT traversal (network namespaces)', () => {
     const node = run(net.namespaces.pub, ['bootstrap', net.bootstrapHost, String(port)])
     await node.next((e) => e.event === 'ready', 15_000, 'the bootstrap node')
 
-    const a = run(net.namespaces.hostA, ['peer', bootstrap, topic, 'announce', 'hello from a'])
+    const bulk = String(512 * 1024)
+    const a = run(net.namespaces.hostA, [
+      'peer',
+      bootstrap,
+      topic,
+      'announce',
+      'hello from a',
+      bulk,
+    ])
     const joinedA = await a.next((e) => e.event === 'joined', 15_000, 'A to announce')
-    const b = run(net.namespaces.hostB, ['peer', bootstrap, topic, 'lookup', 'hello from b'])
+    const b = run(net.namespaces.hostB, ['peer', bootstrap, topic, 'lookup', 'hello from b', bulk])
 
     // B dials A's public (masqueraded) address: TCP is dropped by A's router, the UDP stream
     // through the holepunched mappings gets through.
@@ -60,10 +68,17 @@ describe.skipIf(reason !== null)('NAT traversal (network namespaces)', () => {
     expect(atA.type).toBe('udp')
     expect(atA.client).toBe(false)
 
-    const gotB = await b.next((e) => e.event === 'data', 10_000, 'data at B')
-    expect(gotB.data).toBe('hello from a')
-    const gotA = await a.next((e) => e.event === 'data', 10_000, 'data at A')
-    expect(gotA.data).toBe('hello from b')
+    // 512 KiB each way, intact.
+    const gotB = await b.next((e) => e.event === 'received', 20_000, 'data at B')
+    const sentA = await a.next((e) => e.event === 'sent', 1000, 'A to send')
+    expect(gotB.text).toBe('hello from a')
+    expect(gotB.bulkLength).toBe(512 * 1024)
+    expect(gotB.bulkSha).toBe(sentA.sha)
+    const gotA = await a.next((e) => e.event === 'received', 20_000, 'data at A')
+    const sentB = await b.next((e) => e.event === 'sent', 1000, 'B to send')
+    expect(gotA.text).toBe('hello from b')
+    expect(gotA.bulkLength).toBe(512 * 1024)
+    expect(gotA.bulkSha).toBe(sentB.sha)
 
     // The public node relayed B's holepunch to A, naming both public addresses.
     const relay = await node.next((e) => e.event === 'relay', 5000, 'the relay')
