@@ -1,12 +1,13 @@
 // Entry of `pnpm bench [workload...]`: runs each workload's cases in fresh worker processes,
 // interleaving implementations, then prints one JSON line per metric and the ratio table.
+import { rmSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ArgumentError, type BenchArgs, USAGE, parseArgs } from './args.js'
 import type { Metric } from './metric.js'
 import { type Summary, formatTable, jsonLine, summarize } from './report.js'
-import { runWorker } from './runner.js'
+import { killWorkers, runWorker } from './runner.js'
 import { schedule } from './schedule.js'
 import { scaleFactor } from './sizes.js'
 import type { ImplName, Workload } from './workload.js'
@@ -16,6 +17,29 @@ const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MS ?? 15 * 60_000)
 
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`)
+}
+
+/** Temporary folders in use, removed on the way out even when interrupted. */
+const tempDirs = new Set<string>()
+
+async function makeTempDir(workload: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), `bench-${workload}-`))
+  tempDirs.add(dir)
+  return dir
+}
+
+async function removeTempDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true })
+  tempDirs.delete(dir)
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`bench: ${signal}, stopping`)
+    killWorkers()
+    for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true })
+    process.exit(130)
+  })
 }
 
 /** Runs one workload; returns its summaries, or the failures that prevented some of them. */
@@ -37,7 +61,7 @@ async function runWorkload(
     if (workload.hasPrepare) {
       for (const caseName of workload.cases) {
         for (const impl of impls) {
-          const dir = await mkdtemp(join(tmpdir(), `bench-${workload.name}-`))
+          const dir = await makeTempDir(workload.name)
           prepared.set(`${caseName}/${impl}`, dir)
           log(`  ${caseName} ${impl}: preparing`)
           const started = Date.now()
@@ -60,7 +84,7 @@ async function runWorkload(
     }
     for (const { caseName, run, impl } of schedule(workload.cases, impls, runs)) {
       const preparedDir = prepared.get(`${caseName}/${impl}`)
-      const dir = preparedDir ?? (await mkdtemp(join(tmpdir(), `bench-${workload.name}-`)))
+      const dir = preparedDir ?? (await makeTempDir(workload.name))
       const started = Date.now()
       try {
         const metrics = await runWorker({
@@ -77,11 +101,11 @@ async function runWorkload(
       } catch (err) {
         fail(err)
       } finally {
-        if (preparedDir === undefined) await rm(dir, { recursive: true, force: true })
+        if (preparedDir === undefined) await removeTempDir(dir)
       }
     }
   } finally {
-    for (const dir of prepared.values()) await rm(dir, { recursive: true, force: true })
+    for (const dir of prepared.values()) await removeTempDir(dir)
   }
   // Metrics of the one-off prepare step count once, as a run of their own.
   const summaries = impls.flatMap((impl) =>

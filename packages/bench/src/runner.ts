@@ -1,6 +1,6 @@
 // Runs one measurement in a fresh child process (node running the built worker) and collects
 // what it reports; the child's own output goes to our stderr so stdout stays machine-readable.
-import { fork } from 'node:child_process'
+import { type ChildProcess, fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { type Metric, isMetric } from './metric.js'
 import type { WorkerPhase } from './worker.js'
@@ -22,6 +22,14 @@ export class WorkerError extends Error {
 
 const WORKER_PATH = fileURLToPath(new URL('./worker.js', import.meta.url))
 
+/** Workers still running, so an interrupted CLI can end them. */
+const running = new Set<ChildProcess>()
+
+/** Kills every worker still running (the CLI calls this when interrupted). */
+export function killWorkers(): void {
+  for (const child of running) child.kill('SIGKILL')
+}
+
 /** Runs the request in a child process; resolves with the metrics it reported. */
 export function runWorker(request: WorkerRequest): Promise<Metric[]> {
   const { workload, caseName, impl, phase, dir, timeoutMs } = request
@@ -30,6 +38,7 @@ export function runWorker(request: WorkerRequest): Promise<Metric[]> {
     const child = fork(WORKER_PATH, [workload, caseName, impl, phase, dir], {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     })
+    running.add(child)
     child.stdout?.pipe(process.stderr, { end: false })
     child.stderr?.pipe(process.stderr, { end: false })
     let outcome: Metric[] | WorkerError | undefined
@@ -45,6 +54,7 @@ export function runWorker(request: WorkerRequest): Promise<Metric[]> {
       outcome ??= new WorkerError(`${label}: ${err.message}`)
     })
     child.on('exit', (code, signal) => {
+      running.delete(child)
       clearTimeout(timer)
       if (outcome === undefined) {
         outcome = new WorkerError(`${label}: exited (${signal ?? code}) without a result`)
