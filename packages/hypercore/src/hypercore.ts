@@ -5,17 +5,8 @@ import * as flat from 'flat-tree'
 import type { Readable, Writable } from 'streamx'
 import { Bitfield } from './bitfield.js'
 import { type Codec, type ValueEncoding, encodeBlock, toCodec } from './codecs.js'
-import {
-  type KeyPair,
-  type TreeNode,
-  discoveryKey,
-  isBlank,
-  keyPair,
-  leafHash,
-  readU64,
-  sign,
-  signable,
-} from './crypto.js'
+import { type KeyPair, type TreeNode, discoveryKey, keyPair, leafHash, signable } from './crypto.js'
+import { Download, type DownloadHandle } from './download.js'
 import {
   BlockNotAvailableError,
   BlockTooLargeError,
@@ -34,8 +25,17 @@ import {
   FeedExtensions,
 } from './feed-extensions.js'
 import { MerkleTree } from './merkle-tree.js'
+import {
+  type AppendOptions,
+  type DownloadRange,
+  type GetOptions,
+  HYPERCORE_DEFAULTS,
+  type HypercoreOptions,
+  type UpdateOptions,
+} from './options.js'
 import type { Peer } from './peer.js'
 import { type Proof, type VerifiedPut, verifyProof } from './put.js'
+import { type RecoveryContext, audit, recoverAppends, recoverSignature } from './recovery.js'
 import { type ReplicateOptions, Replicator, replicate } from './replicator.js'
 import { Signer } from './signer.js'
 import {
@@ -49,133 +49,19 @@ import { type ProofPlan, type TreeBits, blocks, proof as planProof, setNode } fr
 import { Waiters } from './waiters.js'
 
 export const MAX_BLOCK_SIZE = 8388608
-const AUDIT_CHUNK = 1024
 /** Appends may run this many signatures ahead of storage before they wait. */
 const MAX_PENDING_SIGNATURES = 4096
 
-export interface HypercoreOptions {
-  /** Secret key (64 bytes) making the core writable. */
-  secretKey?: Uint8Array | string | null
-  /** Alternative to `key` + `secretKey`. */
-  keyPair?: { publicKey: Uint8Array; secretKey: Uint8Array } | null
-  /** Download only what `get`/`download` asks for (default false: download everything). */
-  sparse?: boolean
-  valueEncoding?: ValueEncoding
-  /** Fail with ERR_NO_CORE when storage holds no core and no key was given (default true). */
-  createIfMissing?: boolean
-  /** Ignore what is stored and start a new core (default false). */
-  overwrite?: boolean
-  /** Write `secret_key` (default true). */
-  storeSecretKey?: boolean
-  /** Signed (live) core; false makes a static core (default true). */
-  live?: boolean
-  /** fsync after every append (default false; `flush()` syncs on demand). */
-  durable?: boolean
-  /** Replication toggles (default true; `downloading` defaults to !writable as the original). */
-  downloading?: boolean
-  uploading?: boolean
-  /** Maximum outstanding requests per peer (default 16). */
-  maxRequests?: number
-  /** Default for update/get `ifAvailable`. */
-  ifAvailable?: boolean
-  /** With `sparse`, keep asking peers for new lengths. */
-  eagerUpdate?: boolean
-}
-
-export const HYPERCORE_DEFAULTS = {
-  sparse: false,
-  createIfMissing: true,
-  overwrite: false,
-  storeSecretKey: true,
-  live: true,
-  durable: false,
-  uploading: true,
-  maxRequests: 16,
-  ifAvailable: false,
-} as const
-
-export interface GetOptions {
-  /** Wait for the block from peers when missing (default true). */
-  wait?: boolean
-  /** Milliseconds to wait (0 = forever). */
-  timeout?: number
-  valueEncoding?: ValueEncoding
-  /** Fail when no connected peer has it (instead of waiting for one). */
-  ifAvailable?: boolean
-}
-
-export interface UpdateOptions {
-  ifAvailable?: boolean
-  minLength?: number
-  timeout?: number
-}
-
-export interface AppendOptions {
-  /** fsync before resolving (group commit with other pending appends). */
-  durable?: boolean
-}
-
-export interface DownloadRange {
-  start?: number
-  /** Exclusive; -1 or undefined = forever (live). */
-  end?: number
-  linear?: boolean
-  blocks?: number[]
-}
-
-/** A download selection the replicator serves until every wanted block is stored. */
-export class Download {
-  readonly start: number
-  end: number
-  readonly linear: boolean
-  readonly blocks: number[] | null
-  /** The core's own whole-log selection (its end follows peers in non-live replication). */
-  implicit = false
-  /** Lowest index not yet known to be stored (a scan hint for the replicator). */
-  cursor: number
-  readonly done: Promise<void>
-  resolve!: () => void
-  reject!: (err: Error) => void
-
-  constructor(range: DownloadRange) {
-    this.blocks = range.blocks ? range.blocks.slice() : null
-    let start = range.start ?? 0
-    let end = range.end ?? -1
-    if (this.blocks && range.start === undefined) {
-      start = this.blocks.length ? Math.min(...this.blocks) : 0
-      end = this.blocks.length ? Math.max(...this.blocks) + 1 : 0
-    }
-    this.start = start
-    this.cursor = start
-    this.end = end
-    this.linear = !!range.linear
-    this.done = new Promise<void>((resolve, reject) => {
-      this.resolve = resolve
-      this.reject = reject
-    })
-    this.done.catch(() => {})
-  }
-
-  /** True when every wanted block in the range is stored locally. */
-  isComplete(bitfield: Bitfield, length: number): boolean {
-    if (this.blocks) return this.blocks.every((b) => bitfield.get(b))
-    if (this.end === -1) return false
-    const end = this.end
-    if (end > length) return false
-    // Blocks are never un-downloaded behind the cursor except by clear(), which resets it.
-    if (this.cursor < this.start) this.cursor = this.start
-    while (this.cursor < end && bitfield.get(this.cursor)) this.cursor++
-    return this.cursor >= end
-  }
-}
-
-/** What `download()` returns: a promise of completion that also names and cancels the selection. */
-export type DownloadHandle = Promise<void> & {
-  readonly selection: Download
-  readonly start: number
-  readonly end: number
-  cancel(): void
-}
+export { HYPERCORE_DEFAULTS } from './options.js'
+export type {
+  AppendOptions,
+  DownloadRange,
+  GetOptions,
+  HypercoreOptions,
+  UpdateOptions,
+} from './options.js'
+export { Download } from './download.js'
+export type { DownloadHandle } from './download.js'
 
 /** What the replicator needs from the core, and what the core tells it. */
 export interface CoreReplicator {
@@ -401,49 +287,23 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     this.emit('ready')
   }
 
-  /**
-   * Redo after a crash: appends resolve once their tree nodes and data are written, before the
-   * bitfield. Blocks past the bitfield whose leaf is stored and whose data hashes to it are
-   * appended blocks; take them back (recomputing their parents) so no resolved append is lost.
-   */
-  private async recoverAppends(length: number): Promise<number> {
-    const storedLeaves = Math.floor(((await this.storage.treeSlots()) + 1) / 2)
-    if (storedLeaves <= length) return length
-    const roots = await this.storage.getNodes(flat.fullRoots(2 * length)).catch(() => null)
-    if (!roots) return length
-    const merkle = new MerkleTree(roots)
-    let offset = merkle.byteLength()
-    let n = length
-    const created: TreeNode[] = []
-    while (n < storedLeaves) {
-      const leafBuf = await this.storage.readTreeRange(2 * n, 1).catch(() => null)
-      if (!leafBuf) break
-      const size = readU64(leafBuf, 32)
-      const hash = leafBuf.subarray(0, 32)
-      if (size === 0 && isBlank(hash)) break
-      const data = await this.storage.readData(offset, size).catch(() => null)
-      if (!data || !leafHash(data).equals(hash)) break
-      merkle.next(data, created)
-      offset += size
-      n++
-    }
-    if (n === length) return length
-    await Promise.all(created.map((node) => this.storage.putNode(node)))
-    const bitfield = this.bitfield as Bitfield
-    for (let i = length; i < n; i++) {
-      bitfield.set(i, true)
-      setNode(this.treeBits, 2 * i)
-    }
-    await this.syncBitfield()
-    return n
+  /** Redo after a crash (see recovery.ts); returns the recovered length. */
+  private recoverAppends(length: number): Promise<number> {
+    return recoverAppends(this.recoveryContext(), length)
   }
 
-  private async recoverSignature(length: number): Promise<number> {
-    const roots = await this.storage.getNodes(flat.fullRoots(2 * length)).catch(() => null)
-    if (!roots || !this.secretKey) return length
-    const sig = sign(signable(roots, length), this.secretKey)
-    await this.storage.putSignatures(length - 1, sig)
-    return length
+  private recoverSignature(length: number): Promise<number> {
+    return recoverSignature(this.recoveryContext(), length)
+  }
+
+  private recoveryContext(): RecoveryContext {
+    return {
+      storage: this.storage,
+      bitfield: this.bitfield as Bitfield,
+      secretKey: this.secretKey,
+      dataOffset: (i) => this.dataOffset(i),
+      syncBitfield: () => this.syncBitfield(),
+    }
   }
 
   // --- append ---
@@ -934,67 +794,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   /** Re-hashes every stored block; clears the data bit of any that does not match its leaf. */
   async audit(): Promise<{ valid: number; invalid: number }> {
     await this.ready()
-    const bitfield = this.bitfield as Bitfield
-    const report = { valid: 0, invalid: 0 }
-    const record = (i: number, ok: boolean) => {
-      if (ok) report.valid++
-      else report.invalid++
-      bitfield.set(i, ok)
-    }
-    // Chunks of blocks: one tree read and one data read each; per block when a chunk read fails
-    // (sparse replicas have holes and missing nodes).
-    for (let start = 0; start < this.length; start += AUDIT_CHUNK) {
-      const end = Math.min(this.length, start + AUDIT_CHUNK)
-      if (bitfield.indexOf(true, start, end) === -1) continue
-      const chunk = await this.auditChunk(start, end).catch(() => null)
-      if (chunk) {
-        for (let i = start; i < end; i++) if (bitfield.get(i)) record(i, chunk[i - start])
-        continue
-      }
-      for (let i = start; i < end; i++) {
-        if (!bitfield.get(i)) continue
-        let ok = false
-        try {
-          const leaf = await this.storage.getNode(2 * i)
-          const data = await this.storage.readData(await this.offsetOf(i), leaf.size)
-          ok = leafHash(data).equals(leaf.hash)
-        } catch {
-          ok = false
-        }
-        record(i, ok)
-      }
-    }
-    await this.syncBitfield()
-    return report
-  }
-
-  private async auditChunk(start: number, end: number): Promise<boolean[]> {
-    const tree = await this.storage.readTreeRange(2 * start, 2 * (end - start) - 1)
-    const sizes: number[] = []
-    let total = 0
-    for (let i = start; i < end; i++) {
-      const at = 80 * (i - start)
-      const size = readU64(tree, at + 32)
-      if (size === 0 && isBlank(tree.subarray(at, at + 32)))
-        throw new CorruptStorageError(`No leaf ${2 * i}`)
-      sizes.push(size)
-      total += size
-    }
-    const { offset } = await this.dataOffset(start)
-    const data = await this.storage.readData(offset, total)
-    const result: boolean[] = []
-    let at = 0
-    for (let i = start; i < end; i++) {
-      const size = sizes[i - start]
-      const leaf = tree.subarray(80 * (i - start), 80 * (i - start) + 32)
-      result.push(leafHash(data.subarray(at, at + size)).equals(leaf))
-      at += size
-    }
-    return result
-  }
-
-  private async offsetOf(index: number): Promise<number> {
-    return (await this.dataOffset(index)).offset
+    return audit(this.recoveryContext(), this.length)
   }
 
   // --- signatures and proofs (used by replication) ---
