@@ -122,6 +122,17 @@ export interface TrieDiffEntry {
   info?: unknown
 }
 
+/** The node a put replaces (null when there is none); throw to refuse the put. */
+export type TriePutCondition = (
+  existing: { value: Buffer; flags: number } | null,
+) => void | Promise<void>
+
+export interface TriePutOptions {
+  hidden?: boolean
+  flags?: number
+  condition?: TriePutCondition | null
+}
+
 export interface TrieWatcher {
   destroy(): void
 }
@@ -142,7 +153,7 @@ export interface DriveTrie {
   /** Sets the header's metadata; must be called before the first ready() of an empty writable feed. */
   setMetadata(metadata: Buffer): void
   get(key: string, opts?: { hidden?: boolean }): Promise<TrieGetResult>
-  put(key: string, value: Buffer, opts?: { hidden?: boolean; flags?: number }): Promise<void>
+  put(key: string, value: Buffer, opts?: TriePutOptions): Promise<void>
   /** Resolves true when a node was deleted. */
   del(key: string, opts?: { hidden?: boolean }): Promise<boolean>
   iterator(prefix: string, opts?: TrieIteratorOptions): AsyncIterable<TrieEntry>

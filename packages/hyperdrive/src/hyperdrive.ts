@@ -432,15 +432,38 @@ export class Hyperdrive extends EventEmitter {
   private async lockContentFor(path: string): Promise<{ core: DriveCore; release: () => void }> {
     this.checkWritable(path)
     await this.ready()
-    const { trie, node } = await this.trie.get(toTrieKey(path))
-    if (node && Stat.decode(node.value).isDirectory() && node.flags !== 1)
-      throw new IsDirectoryError(path)
+    // Without mounts every path belongs to this drive: skip the lookup (a drive's mounts are
+    // only ever added by its single writer, which is this object).
+    const trie = (await this.hasMounts()) ? (await this.trie.get(toTrieKey(path))).trie : this.trie
     if (!trie.feed.writable)
       throw new InvalidPermissionError('The drive owning this path is not writable', path)
     const core = await this.contentCores.get(trie)
     if (!core.writable) throw new InvalidPermissionError('The content core is not writable', path)
     const release = await this.contentCores.lock(core)
     return { core, release }
+  }
+
+  private mountsKnown: Promise<boolean> | null = null
+
+  private hasMounts(): Promise<boolean> {
+    if (!this.mountsKnown) {
+      this.mountsKnown = this.trie.list('mounts', { hidden: true }).then((l) => l.length > 0)
+      this.mountsKnown.catch(() => {
+        this.mountsKnown = null
+      })
+    }
+    return this.mountsKnown
+  }
+
+  /** Puts a file Stat, refusing (EISDIR) to replace a directory node, as fs.writeFile does. */
+  private async putFileStat(path: string, stat: Stat): Promise<void> {
+    await this.trie.put(toTrieKey(path), stat.encode(), {
+      condition: (existing) => {
+        if (existing && existing.flags !== 1 && Stat.decode(existing.value).isDirectory()) {
+          throw new IsDirectoryError(path)
+        }
+      },
+    })
   }
 
   private async putStat(path: string, stat: Stat): Promise<void> {
@@ -481,7 +504,7 @@ export class Hyperdrive extends EventEmitter {
       const offset = core.length
       const byteOffset = core.byteLength
       await core.append(cutIntoBlocks(buf))
-      await this.putStat(path, this.fileStat(o, offset, byteOffset, core))
+      await this.putFileStat(path, this.fileStat(o, offset, byteOffset, core))
     } finally {
       release()
     }
@@ -497,7 +520,7 @@ export class Hyperdrive extends EventEmitter {
         core,
         release,
         commit: async (offset, byteOffset) => {
-          await this.putStat(path, this.fileStat(opts, offset, byteOffset, core))
+          await this.putFileStat(path, this.fileStat(opts, offset, byteOffset, core))
           this.emit('append', path, opts)
         },
       }
@@ -728,6 +751,7 @@ export class Hyperdrive extends EventEmitter {
       offset: content.length,
       byteOffset: content.byteLength,
     })
+    this.mountsKnown = Promise.resolve(true)
     await this.trie.mount(toTrieKey(path), mountKey, {
       value: st.encode(),
       version: opts.version,

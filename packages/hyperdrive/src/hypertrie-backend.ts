@@ -22,6 +22,7 @@ import type {
   TrieIteratorOptions,
   TrieMountInfo,
   TrieMountOptions,
+  TriePutOptions,
   TrieWatcher,
 } from './drive-backend.js'
 import { CoreTrieFeed } from './trie-feed.js'
@@ -128,12 +129,22 @@ export class HypertrieDriveTrie implements DriveTrie {
     return { node: null, trie: this.adapters.wrap(trie), mount: mountInfo(info), innerPath: inner }
   }
 
-  async put(
-    key: string,
-    value: Buffer,
-    opts: { hidden?: boolean; flags?: number } = {},
-  ): Promise<void> {
-    await this.controller.put(key, value, { hidden: opts.hidden, flags: opts.flags })
+  async put(key: string, value: Buffer, opts: TriePutOptions = {}): Promise<void> {
+    const check = opts.condition
+    await this.controller.put(key, value, {
+      hidden: opts.hidden,
+      flags: opts.flags,
+      condition: check
+        ? async (existing) => {
+            await check(
+              existing
+                ? { value: existing.valueBuffer ?? Buffer.alloc(0), flags: existing.flags }
+                : null,
+            )
+            return true
+          }
+        : null,
+    })
   }
 
   async del(key: string, opts: { hidden?: boolean } = {}): Promise<boolean> {

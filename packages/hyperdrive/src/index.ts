@@ -82,6 +82,8 @@ export type {
   TrieIteratorOptions,
   TrieMountInfo,
   TrieMountOptions,
+  TriePutCondition,
+  TriePutOptions,
   TrieWatcher,
 } from './drive-backend.js'
 export type { StorageFunction } from './default-backend.js'

@@ -14,6 +14,7 @@ import type {
   TrieFactory,
   TrieGetResult,
   TrieMountInfo,
+  TriePutOptions,
   TrieWatcher,
 } from '../../src/drive-backend.js'
 
@@ -284,8 +285,23 @@ class TrieAdapter implements DriveTrie {
       }),
     )
   }
-  async put(key: string, value: Buffer, opts: { hidden?: boolean; flags?: number } = {}) {
-    await call<unknown>((cb) => this.raw.put(key, value, opts, cb))
+  async put(key: string, value: Buffer, opts: TriePutOptions = {}) {
+    const check = opts.condition
+    const raw = {
+      hidden: opts.hidden,
+      flags: opts.flags,
+      condition: check
+        ? (existing: RawNode | null, _next: RawNode, cb: Cb<boolean>) => {
+            Promise.resolve(
+              existing ? check({ value: existing.value, flags: existing.flags }) : check(null),
+            ).then(
+              () => cb(null, true),
+              (err: Error) => cb(err),
+            )
+          }
+        : undefined,
+    }
+    await call<unknown>((cb) => this.raw.put(key, value, raw, cb))
   }
   async del(key: string, opts: { hidden?: boolean } = {}) {
     return !!(await call<unknown>((cb) => this.raw.del(key, opts, cb)))
