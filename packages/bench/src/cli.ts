@@ -50,6 +50,8 @@ async function runWorkload(
 ): Promise<{ summaries: Summary[]; failures: string[] }> {
   const failures: string[] = []
   const prepared = new Map<string, string>()
+  /** (case, impl) whose prepare failed: their runs are skipped, the failure reported once. */
+  const unprepared = new Set<string>()
   const results = new Map<ImplName, Metric[][]>(impls.map((impl) => [impl, []]))
   const preparedMetrics = new Map<ImplName, Metric[]>(impls.map((impl) => [impl, []]))
   const fail = (err: unknown): void => {
@@ -78,11 +80,13 @@ async function runWorkload(
             log(`  ${caseName} ${impl}: prepared in ${Date.now() - started} ms`)
           } catch (err) {
             fail(err)
+            unprepared.add(`${caseName}/${impl}`)
           }
         }
       }
     }
     for (const { caseName, run, impl } of schedule(workload.cases, impls, runs)) {
+      if (unprepared.has(`${caseName}/${impl}`)) continue
       const preparedDir = prepared.get(`${caseName}/${impl}`)
       const dir = preparedDir ?? (await makeTempDir(workload.name))
       const started = Date.now()
