@@ -412,9 +412,8 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     const writes: Promise<void>[] = [this.storage.putNodeRange(nodeOffset, slots)]
     for (const node of outside) writes.push(this.storage.putNode(node))
     const durable = batch.some((p) => p.durable)
-    let signed: Promise<void> | null = null
     if (this.live && this.secretKey)
-      signed = this.signLength(newLength, signable(merkle.roots, newLength))
+      void this.signLength(newLength, signable(merkle.roots, newLength))
     writes.push(
       this.storage.writeData(
         this.byteLength,
@@ -445,9 +444,9 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     // those of the following appends; flush() and {durable} wait for them and fsync once.
     this.scheduleBitfieldFlush()
     if (durable) {
-      if (signed) await signed
-      await this.syncBitfield()
-      await this.storage.sync()
+      // Tree nodes and data are all a writer needs to recover this append after a power loss
+      // (recoverAppends re-derives the bits and signs again), so only those two are synced.
+      await this.storage.syncAppendData()
     } else if (this.pendingSignatures.size > MAX_PENDING_SIGNATURES) {
       await this.oldestPendingSignature()
     }

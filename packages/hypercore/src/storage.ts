@@ -62,10 +62,11 @@ function closeFile(st: RandomAccessStorage): Promise<void> {
   return new Promise((resolve) => st.close(() => resolve()))
 }
 
-function fsyncFile(st: RandomAccessStorage): Promise<void> {
+function fsyncFile(st: RandomAccessStorage, dataOnly = false): Promise<void> {
   const fd = (st as unknown as { fd?: unknown }).fd
   if (typeof fd !== 'number' || fd < 0) return Promise.resolve()
-  return new Promise((resolve, reject) => fs.fsync(fd, (err) => (err ? reject(err) : resolve())))
+  const sync = dataOnly ? fs.fdatasync : fs.fsync
+  return new Promise((resolve, reject) => sync(fd, (err) => (err ? reject(err) : resolve())))
 }
 
 /** What `open` finds in storage. */
@@ -232,6 +233,11 @@ export class CoreStorage {
   }
 
   /** fsyncs the files an append touches (file storage only; others have nothing to sync). */
+  /** fdatasyncs `data` and `tree`: what a writer's redo needs (see recovery.ts). */
+  async syncAppendData(): Promise<void> {
+    await Promise.all([fsyncFile(this.data, true), fsyncFile(this.tree, true)])
+  }
+
   async sync(): Promise<void> {
     await Promise.all([fsyncFile(this.data), fsyncFile(this.tree), fsyncFile(this.signatures)])
     await fsyncFile(this.bitfield)
