@@ -26,14 +26,19 @@ export function checkPath(path: unknown): string {
   return path
 }
 
+// A path unixify leaves alone: one leading "/", no "\\", no "//", no trailing "/" (unless "/").
+const CLEAN_PATH = /^\/(?:[^/\\\0]+(?:\/[^/\\\0]+)*)?$/
+
 /** hyperdrive's `fixName`: unixify, then make sure there is one leading "/". */
 export function fixName(path: unknown): string {
+  if (typeof path === 'string' && CLEAN_PATH.test(path)) return path
   const name = unixify(checkPath(path))
   return name.startsWith('/') ? name : `/${name}`
 }
 
 /** The trie key of a drive path: the normalised path without its leading "/" ("/" -> ""). */
 export function toTrieKey(path: string): string {
+  if (CLEAN_PATH.test(path)) return path.slice(1)
   const name = unixify(path)
   return name.startsWith('/') ? name.slice(1) : name
 }

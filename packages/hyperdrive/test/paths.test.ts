@@ -56,3 +56,25 @@ describe('resolveLinkTarget', () => {
     expect(resolveLinkTarget('/a', '../../x')).toBe('/x')
   })
 })
+
+describe('fixName fast path', () => {
+  it('gives what the original gives for clean and unclean paths alike', () => {
+    const pathArb = fc
+      .array(fc.constantFrom('/', '\\', 'a', 'b', '.', ':', 'C', '\0'), { maxLength: 10 })
+      .map((chars) => chars.join(''))
+    fc.assert(
+      fc.property(pathArb, (p) => {
+        if (p.includes('\0')) {
+          expect(() => fixName(p)).toThrow(InvalidArgumentError)
+          return
+        }
+        const u = originalUnixify(p)
+        expect(fixName(p)).toBe(u.startsWith('/') ? u : `/${u}`)
+        // The trie layer unixifies again (mountable-hypertrie) and drops the leading "/".
+        const k = originalUnixify(fixName(p))
+        expect(toTrieKey(fixName(p))).toBe(k.startsWith('/') ? k.slice(1) : k)
+      }),
+      { numRuns: 3000 },
+    )
+  })
+})
