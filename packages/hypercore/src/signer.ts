@@ -24,6 +24,9 @@ parentPort.on('message', (msg) => {
 })
 `
 
+/** Jobs queued in one turn beyond this go to the worker at once. */
+const EAGER_BATCH = 64
+
 interface Job {
   message: Buffer
   resolve: (sig: Buffer) => void
@@ -123,15 +126,23 @@ export class Signer {
   sign(message: Buffer): Promise<Buffer> {
     return new Promise<Buffer>((resolve, reject) => {
       this.queue.push({ message, resolve, reject })
+      // A loop of appends on memory storage never yields to setImmediate: hand full batches to
+      // the worker right away so it signs while the main thread keeps appending.
+      if (this.queue.length >= EAGER_BATCH) {
+        this.flush()
+        return
+      }
       if (!this.scheduled) {
         this.scheduled = true
-        setImmediate(() => this.flush())
+        setImmediate(() => {
+          this.scheduled = false
+          this.flush()
+        })
       }
     })
   }
 
   private flush(): void {
-    this.scheduled = false
     const jobs = this.queue
     this.queue = []
     if (!jobs.length) return
