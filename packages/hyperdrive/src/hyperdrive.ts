@@ -261,7 +261,34 @@ export class Hyperdrive extends EventEmitter {
     this.key = metadata.key
     this.discoveryKey = metadata.discoveryKey
     metadata.on('append', this.onappend)
+    if (this.listenerCount('update') > 0) this.followUpdates()
+    this.on('newListener', (event: string) => {
+      if (event === 'update') this.followUpdates()
+    })
     this.emit('ready')
+  }
+
+  private following = false
+
+  /**
+   * A sparse reader hears of new metadata only by asking: while someone listens to 'update',
+   * keep one long-poll update open on the metadata core (hypertrie's watchers do the same).
+   */
+  private followUpdates(): void {
+    const metadata = this.metadata
+    if (this.following || !metadata || metadata.writable || !metadata.update || this.isCheckout)
+      return
+    this.following = true
+    const loop = (): void => {
+      if (this.closing || this.listenerCount('update') === 0) {
+        this.following = false
+        return
+      }
+      metadata.update!({ ifAvailable: false }).then(loop, () => {
+        this.following = false
+      })
+    }
+    loop()
   }
 
   private readonly onappend = (): void => {
