@@ -140,10 +140,10 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   private readonly alwaysIfAvailable: boolean
   private writeChain: Promise<void> = Promise.resolve()
   private signer: Signer | null = null
-  private readonly pendingSignatures = new Map<
-    number,
-    { signature: Promise<Buffer>; written: Promise<void> }
-  >()
+  /** Signatures made but not yet in storage, by slot (proofs read them from here). */
+  private readonly pendingSignatures = new Map<number, { signature: Promise<Buffer> }>()
+  private signedQueue: { slot: number; sig: Buffer }[] = []
+  private signatureWrites: Promise<void> = Promise.resolve()
   private bitfieldFlushScheduled = false
   /** Lowest block not known to be stored (for the 'sync' event without rescanning). */
   private syncCursor = 0
@@ -454,29 +454,68 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   }
 
   /** Signs `length` (off the main thread when batching pays) and writes it to its slot. */
-  private signLength(length: number, message: Buffer): Promise<void> {
+  private signLength(length: number, message: Buffer): void {
     const signer = this.signer ?? new Signer(this.secretKey as Buffer)
     this.signer = signer
     const slot = length - 1
-    const sig = signer.sign(message)
-    const written = sig.then(async (signature) => {
-      await this.storage.putSignatures(slot, signature)
-      this.pendingSignatures.delete(slot)
-    })
-    written.catch(() => {})
-    this.pendingSignatures.set(slot, { signature: sig, written })
-    return written
+    const signature = signer.sign(message)
+    this.pendingSignatures.set(slot, { signature })
+    signature.then(
+      (sig) => {
+        this.signedQueue.push({ slot, sig })
+        if (this.signedQueue.length === 1) queueMicrotask(() => this.writeSignatures())
+      },
+      (err: Error) => {
+        this.pendingSignatures.delete(slot)
+        if (this.listenerCount('error') > 0) this.emit('error', err)
+      },
+    )
   }
 
-  private oldestPendingSignature(): Promise<void> {
-    for (const pending of this.pendingSignatures.values()) return pending.written
-    return Promise.resolve()
+  /** Writes the signatures that arrived, one write per run of consecutive slots. */
+  private writeSignatures(): void {
+    const done = this.signedQueue
+    this.signedQueue = []
+    if (!done.length) return
+    done.sort((a, b) => a.slot - b.slot)
+    const writes: Promise<void>[] = []
+    let first = 0
+    for (let i = 1; i <= done.length; i++) {
+      if (i < done.length && done[i].slot === done[i - 1].slot + 1) continue
+      const run = done.slice(first, i)
+      const buf = run.length === 1 ? run[0].sig : Buffer.concat(run.map((r) => r.sig))
+      writes.push(this.storage.putSignatures(run[0].slot, buf))
+      first = i
+    }
+    const written = Promise.all(writes).then(
+      () => {
+        for (const d of done) this.pendingSignatures.delete(d.slot)
+      },
+      (err: Error) => {
+        for (const d of done) this.pendingSignatures.delete(d.slot)
+        if (this.listenerCount('error') > 0) this.emit('error', err)
+      },
+    )
+    this.signatureWrites = this.signatureWrites.then(() => written)
+  }
+
+  private async oldestPendingSignature(): Promise<void> {
+    for (const pending of this.pendingSignatures.values()) {
+      await pending.signature.catch(() => {})
+      break
+    }
+    await new Promise<void>((resolve) => queueMicrotask(resolve))
+    await this.signatureWrites
   }
 
   /** Waits until every signature made so far is written. */
   async settleSignatures(): Promise<void> {
     while (this.pendingSignatures.size) {
-      await Promise.all([...this.pendingSignatures.values()].map((p) => p.written))
+      await Promise.all(
+        [...this.pendingSignatures.values()].map((p) => p.signature.catch(() => {})),
+      )
+      await new Promise<void>((resolve) => queueMicrotask(resolve))
+      await this.signatureWrites
     }
   }
 
