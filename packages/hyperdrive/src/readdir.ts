@@ -34,6 +34,9 @@ export interface ListingSource {
   statOrNull(path: string): Promise<{ stat: Stat; resolvedPath: string } | null>
 }
 
+/** Placeholder Stat of entries a names-only listing never looks at. */
+const UNDECODED = Stat.directory({ mtime: 1, ctime: 1 })
+
 interface Frame {
   /** Drive path the entries are reported under ("/" for the real tree). */
   path: string
@@ -46,7 +49,7 @@ interface Frame {
 export async function* statEntries(
   src: ListingSource,
   path: string,
-  opts: { recursive: boolean; noMounts: boolean; gt: boolean },
+  opts: { recursive: boolean; noMounts: boolean; gt: boolean; namesOnly?: boolean },
   maxLinkDepth = 40,
 ): AsyncGenerator<StatEntry> {
   const trieOpts = { recursive: opts.recursive, noMounts: opts.noMounts, gt: opts.gt }
@@ -65,8 +68,20 @@ export async function* statEntries(
       continue
     }
     const node = r.value
-    const stat = Stat.decode(node.value)
     const nodePath = fromTrieKey(node.key)
+    // A names-only, one-level listing needs no Stat below the listed path: a link there is
+    // not expanded (only the listed path itself is), so skip decoding 100k Stats.
+    if (opts.namesOnly && !opts.recursive && stack.length === 1 && nodePath !== path) {
+      yield {
+        path: nodePath,
+        stat: UNDECODED,
+        trie: node.trie,
+        mount: node.mount,
+        innerPath: node.innerPath,
+      }
+      continue
+    }
+    const stat = Stat.decode(node.value)
     if (stat.linkname && (opts.recursive || stack.length === 1)) {
       const linkPath = fromTrieKey(node.key)
       if (opts.recursive || linkPath === path) {
@@ -103,17 +118,25 @@ export async function* readdirEntries(
   opts: ReaddirOptions = {},
 ): AsyncGenerator<string | ReaddirEntry> {
   const recursive = !!opts.recursive
-  const it = statEntries(src, name, { recursive, noMounts: !!opts.noMounts, gt: false })
+  const namesOnly = !opts.includeStats
+  const it = statEntries(src, name, { recursive, noMounts: !!opts.noMounts, gt: false, namesOnly })
+  const dirPrefix = name === '/' ? '/' : `${name}/`
   for await (const { path, stat, mount, innerPath } of it) {
-    const relativePath = name === path ? path : posix.relative(name, path)
+    const relativePath =
+      name === path
+        ? path
+        : path.startsWith(dirPrefix)
+          ? path.slice(dirPrefix.length)
+          : posix.relative(name, path)
     if (relativePath === name) continue
     if (recursive) {
       yield opts.includeStats ? { name: relativePath, path, stat, mount, innerPath } : relativePath
       continue
     }
-    const first = relativePath.split('/')[0]
+    const slash = relativePath.indexOf('/')
+    const first = slash === -1 ? relativePath : relativePath.slice(0, slash)
     if (opts.includeStats) {
-      const isChild = relativePath.indexOf('/') === -1
+      const isChild = slash === -1
       yield { name: first, path, stat: isChild ? stat : Stat.directory(), mount, innerPath }
     } else {
       yield first

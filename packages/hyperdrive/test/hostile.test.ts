@@ -38,7 +38,12 @@ describe('hostile drive metadata', () => {
       await expect(d.stat(p)).rejects.toBeInstanceOf(InvalidEncodingError)
       await expect(d.readFile(p)).rejects.toMatchObject({ code: 'ERR_INVALID_ENCODING' })
     }
-    await expect(d.readdir('/')).rejects.toBeInstanceOf(InvalidEncodingError)
+    await expect(d.readdir('/', { includeStats: true })).rejects.toBeInstanceOf(
+      InvalidEncodingError,
+    )
+    await expect(d.readdir('/', { recursive: true })).rejects.toBeInstanceOf(InvalidEncodingError)
+    // A one-level names-only listing never decodes the Stats, so the names still list.
+    expect((await d.readdir('/')).sort()).toEqual(['bad', 'nomode', 'ok.txt'])
     expect(await d.readFile('/ok.txt', 'utf-8')).toBe('fine')
   })
 
