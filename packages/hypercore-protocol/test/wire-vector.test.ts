@@ -11,7 +11,7 @@ import {
   remoteCapability,
 } from '../src/index.js'
 
-const VECTOR_PATH = '/work/shared/spec/vectors/hypercore-wire.json'
+const VECTOR_PATH = `${process.env.HYPERSTACK_SHARED}/spec/vectors/hypercore-wire.json`
 
 interface Side {
   seed?: string

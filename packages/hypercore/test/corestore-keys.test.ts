@@ -32,7 +32,7 @@ interface CorestoreVector {
 }
 
 const vector = JSON.parse(
-  readFileSync('/work/shared/spec/vectors/hyperdrive-corestore.json', 'utf8'),
+  readFileSync(`${process.env.HYPERSTACK_SHARED}/spec/vectors/hyperdrive-corestore.json`, 'utf8'),
 ) as CorestoreVector
 const masterKey = Buffer.from(vector.masterKey, 'hex')
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')

@@ -21,7 +21,7 @@ interface VectorEntry {
   storageDir: string
 }
 const vector = JSON.parse(
-  readFileSync('/work/shared/spec/vectors/hyperdrive-corestore.json', 'utf8'),
+  readFileSync(`${process.env.HYPERSTACK_SHARED}/spec/vectors/hyperdrive-corestore.json`, 'utf8'),
 ) as { masterKey: string; entries: VectorEntry[]; nestedNamespace: { publicKey: string } }
 const masterKey = Buffer.from(vector.masterKey, 'hex')
 const hex = (b: Uint8Array | null) => (b === null ? null : Buffer.from(b).toString('hex'))

@@ -6,7 +6,7 @@ import path from 'node:path'
 import RAM from 'random-access-memory'
 import type { RandomAccessStorage } from '../src/index.js'
 
-export const VECTORS = '/work/shared/spec/vectors'
+export const VECTORS = `${process.env.HYPERSTACK_SHARED}/spec/vectors`
 
 export function loadVector<T>(name: string): T {
   return JSON.parse(fs.readFileSync(path.join(VECTORS, name), 'utf-8')) as T

@@ -12,7 +12,9 @@ import {
 } from '../src/messages/values.js'
 import { RawClient } from './helpers/raw-client.js'
 
-const vectors = JSON.parse(readFileSync('/work/shared/spec/vectors/dht-messages.json', 'utf8')) as {
+const vectors = JSON.parse(
+  readFileSync(`${process.env.HYPERSTACK_SHARED}/spec/vectors/dht-messages.json`, 'utf8'),
+) as {
   captured: { hex: string }[]
 }
 const samples = vectors.captured.map((v) => Buffer.from(v.hex, 'hex'))

@@ -37,7 +37,7 @@ interface Vectors {
 }
 
 const vectors = JSON.parse(
-  readFileSync('/work/shared/spec/vectors/dht-messages.json', 'utf8'),
+  readFileSync(`${process.env.HYPERSTACK_SHARED}/spec/vectors/dht-messages.json`, 'utf8'),
 ) as Vectors
 
 const BYTES = new Set(['to', 'id', 'target', 'closerNodes', 'roundtripToken', 'value'])

@@ -26,7 +26,7 @@ interface Vectors {
   }[]
 }
 const vectors = JSON.parse(
-  readFileSync('/work/shared/spec/vectors/dht-messages.json', 'utf8'),
+  readFileSync(`${process.env.HYPERSTACK_SHARED}/spec/vectors/dht-messages.json`, 'utf8'),
 ) as Vectors
 
 describe('hypersign', () => {

@@ -10,7 +10,9 @@ interface MdnsVectors {
   unsolicitedAnnounce: { hex: string }
 }
 const vectors = (
-  JSON.parse(readFileSync('/work/shared/spec/vectors/dht-messages.json', 'utf8')) as {
+  JSON.parse(
+    readFileSync(`${process.env.HYPERSTACK_SHARED}/spec/vectors/dht-messages.json`, 'utf8'),
+  ) as {
     mdns: MdnsVectors
     topic: { hex?: string } | string
   }

@@ -18,7 +18,7 @@ interface ExtVectors {
 }
 
 const v = JSON.parse(
-  readFileSync('/work/shared/spec/vectors/hypertrie-extension.json', 'utf-8'),
+  readFileSync(`${process.env.HYPERSTACK_SHARED}/spec/vectors/hypertrie-extension.json`, 'utf-8'),
 ) as ExtVectors
 
 /** Our trie on a core whose extension channel records what it sends. */

@@ -133,7 +133,7 @@ interface ExtVectors {
 
 describe('Extension message', () => {
   const v = JSON.parse(
-    readFileSync('/work/shared/spec/vectors/hypertrie-extension.json', 'utf-8'),
+    readFileSync(`${process.env.HYPERSTACK_SHARED}/spec/vectors/hypertrie-extension.json`, 'utf-8'),
   ) as ExtVectors
 
   it('encodes the vector messages byte for byte', () => {

@@ -9,7 +9,7 @@ import { pathDigits } from '../src/path-hash.js'
 import { TrieNode } from '../src/trie-node.js'
 import { newCore } from './helpers/cores.js'
 
-const VECTORS = '/work/shared/spec/vectors'
+const VECTORS = `${process.env.HYPERSTACK_SHARED}/spec/vectors`
 function load<T>(name: string): T {
   return JSON.parse(readFileSync(`${VECTORS}/${name}`, 'utf-8')) as T
 }

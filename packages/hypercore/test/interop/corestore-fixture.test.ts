@@ -9,7 +9,7 @@ import { coreStorageRoot } from '../../src/corestore-layout.js'
 import { loadCoreKeys, loadMasterKey, toStorageFunction } from '../../src/corestore-storage.js'
 import { Corestore } from '../../src/corestore.js'
 
-const FIXTURE = '/work/shared/fixtures/hyperdrive-v10-basic/storage'
+const FIXTURE = `${process.env.HYPERSTACK_SHARED}/fixtures/hyperdrive-v10-basic/storage`
 const CORES = [
   { name: 'default', key: 'fd6be4609ea12658c67369e6a63bd632a18be32ca80cb26e3e18594224323f5e' },
   {

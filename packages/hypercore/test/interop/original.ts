@@ -16,6 +16,11 @@ export interface OriginalFeed {
   update(opts: object, cb: (err: Error | null) => void): void
   download(range: object, cb: (err: Error | null) => void): unknown
   has(index: number): boolean
+  seek(
+    bytes: number,
+    opts: object,
+    cb: (err: Error | null, index?: number, offset?: number) => void,
+  ): void
   audit(cb: (err: Error | null, report?: { valid: number; invalid: number }) => void): void
   close(cb: (err: Error | null) => void): void
   replicate(

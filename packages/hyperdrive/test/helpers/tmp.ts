@@ -11,7 +11,9 @@ export async function tempDir(): Promise<{ path: string; remove: () => Promise<v
 /** A writable copy of the read-only fixture storage folder. */
 export async function copyFixture(): Promise<{ path: string; remove: () => Promise<void> }> {
   const dir = await tempDir()
-  await cp('/work/shared/fixtures/hyperdrive-v10-basic/storage', dir.path, { recursive: true })
+  await cp(`${process.env.HYPERSTACK_SHARED}/fixtures/hyperdrive-v10-basic/storage`, dir.path, {
+    recursive: true,
+  })
   // The fixture files are read-only; make the copy writable so cores can open read-write.
   const { execFileSync } = await import('node:child_process')
   execFileSync('chmod', ['-R', 'u+w', dir.path])

@@ -1,7 +1,7 @@
 // Reads the shared hyperdrive vectors (produced by the originals).
 import { readFileSync } from 'node:fs'
 
-const VECTORS = '/work/shared/spec/vectors/'
+const VECTORS = `${process.env.HYPERSTACK_SHARED}/spec/vectors/`
 
 export interface VectorStat {
   mode: number

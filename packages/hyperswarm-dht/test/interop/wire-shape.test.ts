@@ -13,7 +13,9 @@ interface Captured {
   hex: string
   decoded: { fieldOrder: string[] }
 }
-const vectors = JSON.parse(readFileSync('/work/shared/spec/vectors/dht-messages.json', 'utf8')) as {
+const vectors = JSON.parse(
+  readFileSync(`${process.env.HYPERSTACK_SHARED}/spec/vectors/dht-messages.json`, 'utf8'),
+) as {
   captured: Captured[]
   nodes: Record<string, { id: string }>
 }

@@ -7,14 +7,14 @@ import { Corestore } from '@hyperstack/hypercore'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Hypertrie, MountableTrie } from '../../src/index.js'
 
-const FIXTURE = '/work/shared/fixtures/hyperdrive-v10-basic/storage'
+const FIXTURE = `${process.env.HYPERSTACK_SHARED}/fixtures/hyperdrive-v10-basic/storage`
 interface Readdir {
   name: string
   opts: Record<string, boolean>
   result: unknown[]
 }
 const vector = JSON.parse(
-  readFileSync('/work/shared/spec/vectors/hyperdrive-basic.json', 'utf-8'),
+  readFileSync(`${process.env.HYPERSTACK_SHARED}/spec/vectors/hyperdrive-basic.json`, 'utf-8'),
 ) as {
   readdirs: Readdir[]
 }
