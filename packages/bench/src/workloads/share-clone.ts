@@ -8,7 +8,7 @@ export const shareClone = defineWorkload<never>({
   cases: ['loopback'],
   adapters: {},
   skipReason:
-    'skipped for now: the originals need hyperdrive@10 + hyperswarm@2 run inside a network ' +
+    'for now: the originals need hyperdrive@10 + hyperswarm@2 run inside a network ' +
     'namespace (hyperswarm@2 binds every interface and multicasts) and hyperswarm@2 is not a ' +
     'dependency of bench; the ours-alone flow over the share/clone examples is not written yet',
   async run() {
