@@ -625,7 +625,11 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     return this.get(this.length - 1, opts)
   }
 
-  /** The block holding byte `bytes` of the log, and the offset inside it. */
+  /**
+   * The block holding byte `bytes` of the log, and the offset inside it. On a sparse replica the
+   * tree nodes it lacks come from peers as a byte-offset request answered hash-only (as
+   * hypercore@9's seek): no block is downloaded.
+   */
   async seek(
     bytes: number,
     opts: { wait?: boolean; timeout?: number } = {},
@@ -635,38 +639,60 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     if (bytes === 0 && this.length > 0) return [0, 0]
     for (;;) {
       if (bytes < this.byteLength) {
-        let rest = bytes
-        for (const r of flat.fullRoots(2 * this.length)) {
-          const root = await this.getNode(r)
-          if (root.size > rest) return this.descend(root, rest)
-          rest -= root.size
-        }
+        const found = await this.seekLocal(bytes)
+        if (found.index > -1) return [found.index, found.offset]
+        if (opts.wait === false)
+          throw new BlockNotAvailableError(`The tree nodes for byte ${bytes} are not available`)
+        await this.waiters.waitForSeek(this, bytes, found.start, found.end, opts.timeout ?? 0)
+        continue
       }
+      if (bytes === this.byteLength) return [this.length, 0]
       if (opts.wait === false)
         throw new OutOfBoundsError(`Byte offset ${bytes} is past the end (${this.byteLength})`)
       await this.update({ timeout: opts.timeout })
     }
   }
 
-  private async descend(node: TreeNode, bytes: number): Promise<[number, number]> {
-    let n = node
+  /**
+   * Descends the local tree to byte `bytes` (< byteLength). Index -1 when a node on the way is
+   * not stored; then [start, end) are the blocks under the last known node.
+   */
+  private async seekLocal(
+    bytes: number,
+  ): Promise<{ index: number; offset: number; start: number; end: number }> {
     let rest = bytes
+    let n: TreeNode | null = null
+    for (const r of flat.fullRoots(2 * this.length)) {
+      const root = await this.getNode(r)
+      if (root.size > rest) {
+        n = root
+        break
+      }
+      rest -= root.size
+    }
+    if (!n) return { index: -1, offset: 0, start: 0, end: this.length }
+    const bits = this.treeBits
     while (n.index & 1) {
       const leftIndex = flat.leftChild(n.index)
-      if (!this.treeBits.getTree(leftIndex)) {
-        // Not known locally: fetch a block under it and retry (sparse replica).
-        await this.get(flat.leftSpan(n.index) / 2)
+      let next: TreeNode | null = null
+      if (bits.getTree(leftIndex)) {
+        const left: TreeNode = await this.getNode(leftIndex)
+        if (left.size > rest) next = left
+        else {
+          const rightIndex = flat.rightChild(n.index)
+          if (bits.getTree(rightIndex)) {
+            rest -= left.size
+            next = await this.getNode(rightIndex)
+          }
+        }
       }
-      const left = await this.getNode(leftIndex)
-      if (left.size > rest) n = left
-      else {
-        rest -= left.size
-        const rightIndex = flat.rightChild(n.index)
-        if (!this.treeBits.getTree(rightIndex)) await this.get(flat.leftSpan(rightIndex) / 2)
-        n = await this.getNode(rightIndex)
+      if (!next) {
+        const start = flat.leftSpan(n.index) / 2
+        return { index: -1, offset: 0, start, end: flat.rightSpan(n.index) / 2 + 1 }
       }
+      n = next
     }
-    return [n.index / 2, rest]
+    return { index: n.index / 2, offset: rest, start: 0, end: 0 }
   }
 
   /** Resolves when `length >= minLength` (default length + 1). */
@@ -918,6 +944,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
       this.cacheNode(n)
     }
     setNode(this.treeBits, 2 * v.index)
+    this.waiters.onNodes()
     if (v.data) {
       const bitfield = this.bitfield as Bitfield
       if (bitfield.set(v.index, true)) this.emit('download', v.index, v.data, from)

@@ -73,6 +73,13 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
   private destroyed = false
   private readonly defaultDownloading: boolean
   private dataChain: Promise<void> = Promise.resolve()
+  /**
+   * Byte-offset requests in flight (oldest first). Their answer is hash-only Data for whatever
+   * block the remote's seek found, so they are matched by arrival, not by index.
+   */
+  /** The byte offset answered last (repeats are dropped, as hypercore@9's responder does). */
+  private lastBytes = 0
+  private readonly seekInflight: { bytes: number; index: number }[] = []
 
   constructor(host: PeerHost, opts: PeerOptions) {
     this.host = host
@@ -202,6 +209,10 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
     if (request.bytes) {
       try {
         const [i] = await core.seek(request.bytes, { wait: false })
+        // As the original: parallel requests for the same offset get one answer (hypercore@9
+        // readers send several while they seek).
+        if (this.lastBytes === request.bytes) return
+        this.lastBytes = request.bytes
         index = i
         nodes = 0
       } catch {
@@ -229,15 +240,30 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
   ondata(data: Data): void {
     if (this.destroyed) return
     const req = this.inflight.get(data.index)
-    if (!req || req.arrived) {
-      this.destroy(
-        new UnrequestedDataError(`Data for block ${data.index} that was never requested`),
-      )
+    if (req && !req.arrived && (data.value !== null || req.hash)) {
+      req.arrived = true
+      // Verify and store in arrival order; a failure ends this peer's channel before anything is written.
+      this.dataChain = this.dataChain.then(() => this.receive(data))
       return
     }
-    req.arrived = true
-    // Verify and store in arrival order; a failure ends this peer's channel before anything is written.
-    this.dataChain = this.dataChain.then(() => this.receive(data))
+    if (data.value === null && this.seekInflight.length) {
+      // The answer to a byte-offset request (hash-only, for the block the remote's seek found).
+      this.seekInflight.shift()
+      this.dataChain = this.dataChain.then(() => this.receiveSeek(data))
+      return
+    }
+    this.destroy(new UnrequestedDataError(`Data for block ${data.index} that was never requested`))
+  }
+
+  private async receiveSeek(data: Data): Promise<void> {
+    if (this.destroyed) return
+    try {
+      await this.core.put(data.index, null, { nodes: data.nodes, signature: data.signature }, this)
+    } catch (err) {
+      this.destroy(err instanceof HypercoreError ? err : new InvalidMessageError(String(err)))
+      return
+    }
+    this.host.updateAll()
   }
 
   private async receive(data: Data): Promise<void> {
@@ -335,7 +361,16 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
       )
       if (i > -1) this.request(i, true)
     }
-    // 3. download selections.
+    // 3. seeks into tree nodes we lack: one byte-offset request per offset (answered hash-only).
+    for (const seek of core.waiters.wantedSeeks()) {
+      if (this.inflight.size + this.seekInflight.length >= urgent) return
+      if (this.seekInflight.some((s) => s.bytes === seek.bytes)) continue
+      const end = Math.min(seek.end, this.remoteLength)
+      const i = this.remoteBitfield.next(seek.start, end, () => true)
+      if (i === -1) continue
+      this.requestBytes(seek.bytes, i)
+    }
+    // 4. download selections.
     const selections = core.selections
     for (let k = 0; k < selections.length && this.inflight.size < this.maxRequests; k++) {
       this.downloadSelection(selections[k])
@@ -372,6 +407,14 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
     this.inflight.set(index, { index, hash, arrived: false })
     const nodes = digest(this.core.treeBits, 2 * index)
     channel.request({ index, hash, nodes })
+  }
+
+  private requestBytes(bytes: number, index: number): void {
+    const channel = this.channel
+    if (!channel) return
+    this.seekInflight.push({ bytes, index })
+    const nodes = digest(this.core.treeBits, 2 * index)
+    channel.request({ index, bytes, hash: true, nodes })
   }
 
   private sendWants(): void {

@@ -15,9 +15,18 @@ interface Waiter {
   timer: NodeJS.Timeout | null
 }
 
+/** A seek waiting for tree nodes: byte offset, and the blocks [start, end) under the unknown node. */
+export interface SeekWait {
+  bytes: number
+  start: number
+  end: number
+  waiter: Waiter
+}
+
 export class Waiters {
   private readonly blocks = new Map<number, Waiter[]>()
   private lengths: { minLength: number; waiter: Waiter }[] = []
+  private seeks: SeekWait[] = []
 
   /** Block indexes someone is waiting for (the replicator requests these first). */
   wantedBlocks(): IterableIterator<number> {
@@ -29,6 +38,44 @@ export class Waiters {
     let max = 0
     for (const l of this.lengths) if (l.minLength > max) max = l.minLength
     return max
+  }
+
+  /** Byte offsets a seek waits to learn the tree nodes of (the replicator sends byte requests). */
+  wantedSeeks(): readonly SeekWait[] {
+    return this.seeks
+  }
+
+  /** Waits until new tree nodes arrive (a seek then retries locally). */
+  waitForSeek(
+    core: WaitTarget,
+    bytes: number,
+    start: number,
+    end: number,
+    timeout: number,
+  ): Promise<void> {
+    const entry = { bytes, start, end, waiter: null as unknown as Waiter }
+    const { promise, waiter } = this.make(timeout, () => this.removeSeek(entry))
+    entry.waiter = waiter
+    this.seeks.push(entry)
+    core.replicator?.update()
+    return promise
+  }
+
+  private removeSeek(entry: SeekWait): void {
+    const i = this.seeks.indexOf(entry)
+    if (i > -1) this.seeks.splice(i, 1)
+    if (entry.waiter.timer) clearTimeout(entry.waiter.timer)
+  }
+
+  /** New tree nodes are stored: every waiting seek retries. */
+  onNodes(): void {
+    if (!this.seeks.length) return
+    const seeks = this.seeks
+    this.seeks = []
+    for (const s of seeks) {
+      if (s.waiter.timer) clearTimeout(s.waiter.timer)
+      s.waiter.resolve()
+    }
   }
 
   private make(
@@ -165,5 +212,10 @@ export class Waiters {
       l.waiter.reject(err)
     }
     this.lengths = []
+    for (const s of this.seeks) {
+      if (s.waiter.timer) clearTimeout(s.waiter.timer)
+      s.waiter.reject(err)
+    }
+    this.seeks = []
   }
 }
