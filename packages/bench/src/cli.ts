@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ArgumentError, type BenchArgs, USAGE, parseArgs } from './args.js'
 import type { Metric } from './metric.js'
+import { namespaceUnavailable } from './netns.js'
 import { type Summary, formatTable, jsonLine, summarize } from './report.js'
 import { killWorkers, runWorker } from './runner.js'
 import { schedule } from './schedule.js'
@@ -75,6 +76,7 @@ async function runWorkload(
               phase: 'prepare',
               dir,
               timeoutMs: TIMEOUT_MS,
+              networkNamespace: workload.networkNamespace.includes(impl),
             })
             preparedMetrics.get(impl)!.push(...metrics)
             log(`  ${caseName} ${impl}: prepared in ${Date.now() - started} ms`)
@@ -98,6 +100,7 @@ async function runWorkload(
           phase: 'measure',
           dir,
           timeoutMs: TIMEOUT_MS,
+          networkNamespace: workload.networkNamespace.includes(impl),
         })
         const perRun = results.get(impl)!
         perRun[run] = [...(perRun[run] ?? []), ...metrics]
@@ -156,9 +159,21 @@ async function main(args: BenchArgs): Promise<number> {
       log(`${workload.name}: skipped: ${workload.skipReason}`)
       continue
     }
-    const impls = args.impls.filter((impl) => workload.impls.includes(impl))
+    let impls = args.impls.filter((impl) => workload.impls.includes(impl))
     const missing = args.impls.filter((impl) => !workload.impls.includes(impl))
     for (const impl of missing) notes.push(`${workload.name}: no "${impl}" adapter yet`)
+    const isolated = impls.filter((impl) => workload.networkNamespace.includes(impl))
+    const unavailable = isolated.length > 0 ? namespaceUnavailable() : null
+    if (unavailable !== null) {
+      // Never run them in the host's network instead: report the others alone, with the reason.
+      impls = impls.filter((impl) => !isolated.includes(impl))
+      for (const impl of isolated) {
+        notes.push(
+          `${workload.name}: "${impl}" not run: it needs a network namespace and ${unavailable}`,
+        )
+        log(`${workload.name}: "${impl}" not run: ${unavailable}`)
+      }
+    }
     log(`${workload.name}: ${workload.description}`)
     const { summaries, failures } = await runWorkload(workload, impls, args.runs)
     for (const summary of summaries) process.stdout.write(`${jsonLine(summary)}\n`)

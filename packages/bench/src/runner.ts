@@ -3,6 +3,7 @@
 import { type ChildProcess, fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { type Metric, isMetric } from './metric.js'
+import { namespacePrefix } from './netns.js'
 import type { WorkerPhase } from './worker.js'
 import type { ImplName } from './workload.js'
 
@@ -14,6 +15,8 @@ export interface WorkerRequest {
   dir: string
   /** Kill the child after this long. */
   timeoutMs: number
+  /** Run the child in a fresh network namespace with only loopback (see `netns.ts`). */
+  networkNamespace?: boolean
 }
 
 export class WorkerError extends Error {
@@ -34,9 +37,18 @@ export function killWorkers(): void {
 export function runWorker(request: WorkerRequest): Promise<Metric[]> {
   const { workload, caseName, impl, phase, dir, timeoutMs } = request
   const label = `${workload}/${caseName}/${impl} ${phase}`
+  // In a namespace, fork starts `unshare ... sh -c '...exec "$@"' sh node worker.js ...`: each
+  // step execs the next in the same process, so the IPC channel and the pid stay the child's.
+  const wrapped = request.networkNamespace
+    ? (() => {
+        const { command, prefix } = namespacePrefix()
+        return { execPath: command, execArgv: [...prefix, process.execPath, ...process.execArgv] }
+      })()
+    : {}
   return new Promise((resolve, reject) => {
     const child = fork(WORKER_PATH, [workload, caseName, impl, phase, dir], {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      ...wrapped,
     })
     running.add(child)
     child.stdout?.pipe(process.stderr, { end: false })

@@ -31,6 +31,12 @@ export interface WorkloadDefinition<A> {
   /** Set when the workload cannot run here; the CLI prints this reason instead of results. */
   skipReason?: string
   /**
+   * Implementations whose workers run in a fresh network namespace holding only a loopback
+   * interface (brought up): for originals that bind every interface and multicast
+   * (hyperswarm@2), which must never run in the host's network.
+   */
+  networkNamespace?: readonly ImplName[]
+  /**
    * Optional one-off setup per (case, implementation), run in its own process before the runs,
    * filling `context.dir`. Metrics it returns (e.g. a build rate) are reported once, beside
    * the first run's.
@@ -47,6 +53,8 @@ export interface Workload {
   cases: readonly string[]
   impls: readonly ImplName[]
   skipReason: string | undefined
+  /** Implementations whose workers must run in their own network namespace. */
+  networkNamespace: readonly ImplName[]
   hasPrepare: boolean
   prepare(impl: ImplName, context: CaseContext): Promise<Metric[]>
   run(impl: ImplName, context: CaseContext): Promise<Metric[]>
@@ -72,6 +80,7 @@ export function defineWorkload<A>(definition: WorkloadDefinition<A>): Workload {
     cases: definition.cases,
     impls: IMPLS.filter((impl) => definition.adapters[impl] !== undefined),
     skipReason: definition.skipReason,
+    networkNamespace: definition.networkNamespace ?? [],
     hasPrepare: definition.prepare !== undefined,
     async prepare(impl, context) {
       if (!definition.prepare) return []

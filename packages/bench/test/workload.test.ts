@@ -37,14 +37,22 @@ describe('the registry', () => {
   it('has unique names, and every runnable workload an originals adapter', () => {
     const names = WORKLOADS.map((w) => w.name)
     expect(new Set(names).size).toBe(names.length)
-    // swarm-connect alone runs ours only (the original swarm is not a bench dependency).
-    const oursOnly = ['swarm-connect']
     for (const w of WORKLOADS) {
       if (w.skipReason !== undefined) expect(w.skipReason.length, w.name).toBeGreaterThan(20)
-      else if (oursOnly.includes(w.name)) expect(w.impls, w.name).toEqual(['ours'])
       else expect(w.impls, w.name).toContain('originals')
       expect(w.cases.length, w.name).toBeGreaterThan(0)
     }
+  })
+
+  it('runs the original swarm (hyperswarm@2 binds every interface) only in a network namespace', () => {
+    for (const name of ['swarm-connect', 'share-clone']) {
+      const w = findWorkload(name)
+      expect(w?.impls, name).toEqual(['originals', 'ours'])
+      expect(w?.networkNamespace, name).toEqual(['originals'])
+    }
+    // Nothing else is isolated: every other workload runs on 127.0.0.1 in the host's network.
+    const isolated = WORKLOADS.filter((w) => w.networkNamespace.length > 0).map((w) => w.name)
+    expect(isolated.sort()).toEqual(['share-clone', 'swarm-connect'])
   })
 
   it('holds every workload the issues name', () => {

@@ -13,6 +13,7 @@ export interface OriginalStat {
 
 export interface OriginalDrive {
   key: Buffer
+  discoveryKey: Buffer
   metadata: OriginalFeed
   ready(cb: (err: Error | null) => void): void
   writeFile(path: string, data: Buffer | string, cb: (err: Error | null) => void): void

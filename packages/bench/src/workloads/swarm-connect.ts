@@ -1,6 +1,7 @@
 // swarm-connect: ms from join to the first connection between two swarm peers on loopback,
-// found through a DHT bootstrap node on 127.0.0.1. Only ours runs: the original (hyperswarm@2)
-// is not a dependency of bench and binds every interface, so it would need a network namespace.
+// found through a DHT bootstrap node on 127.0.0.1. The original (hyperswarm@2 with a
+// @hyperswarm/dht@4 bootstrap node) binds every interface and multicasts, so its worker runs in
+// a network namespace of its own holding only loopback.
 import { randomBytes } from 'node:crypto'
 import { LatencyRecorder } from '../measure.js'
 import { lower } from '../metric.js'
@@ -25,9 +26,11 @@ const PAIRS = 5
 
 export const swarmConnect = defineWorkload<SwarmConnectAdapter>({
   name: 'swarm-connect',
-  description: 'ms from join to the first connection of two swarms via a loopback DHT (ours only)',
+  description: 'ms from join to the first connection of two swarms via a loopback DHT',
   cases: ['loopback'],
+  networkNamespace: ['originals'],
   adapters: {
+    originals: async () => (await import('../adapters/originals/swarm.js')).swarmAdapter,
     ours: async () => (await import('../adapters/ours/swarm.js')).swarmAdapter,
   },
   async run(adapter) {
