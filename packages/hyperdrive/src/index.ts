@@ -62,7 +62,7 @@ export type {
   MountOptions,
   ReadFileOptions,
   WriteFileOptions,
-} from './hyperdrive.js'
+} from './drive-options.js'
 export type {
   CoreExtensionChannel,
   CoreExtensionHandlers,

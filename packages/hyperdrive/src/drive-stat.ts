@@ -1,0 +1,77 @@
+// Looking a path up: its Stat (following symlinks or not), the trie that owns it, and the
+// symlink-following source the directory listings use.
+import { type DriveContext, type Located, openedTrie } from './drive-context.js'
+import { FileNotFoundError, TooManySymlinksError } from './errors.js'
+import { fixName, resolveLinkTarget, toTrieKey } from './paths.js'
+import type { ListingSource } from './readdir.js'
+import { Stat } from './stat.js'
+
+const MAX_SYMLINK_DEPTH = 40
+
+/** The Stat at `name` (a normalised path), not following a link there. */
+export async function lstatLocated(
+  drive: DriveContext,
+  name: string,
+  file: boolean,
+): Promise<Located> {
+  const root = drive.openTrie ?? (await openedTrie(drive))
+  const { node, trie, mount, innerPath } = await root.get(toTrieKey(name))
+  if (node)
+    return {
+      stat: Stat.decode(node.value),
+      trie: node.trie,
+      mount: node.mount,
+      innerPath: node.innerPath,
+      path: name,
+    }
+  if (file) throw new FileNotFoundError(name)
+  if (name === '/') return { stat: Stat.directory(), trie, mount, innerPath, path: name }
+  // An implicit directory: as the original, a directory Stat copied from the first node below.
+  for await (const child of root.iterator(toTrieKey(name))) {
+    const st = Stat.decode(child.value)
+    return {
+      stat: Stat.directory({ ...st, mode: 0 }),
+      trie: child.trie,
+      mount: child.mount,
+      innerPath: child.innerPath,
+      path: name,
+    }
+  }
+  throw new FileNotFoundError(name)
+}
+
+/** The Stat at `name` (a normalised path), following links; ELOOP past 40 of them. */
+export async function statLocated(
+  drive: DriveContext,
+  name: string,
+  file: boolean,
+): Promise<Located> {
+  let path = name
+  for (let depth = 0; depth <= MAX_SYMLINK_DEPTH; depth++) {
+    const located = await lstatLocated(drive, path, file)
+    // Only a real link is followed: an implicit directory copies its first child's Stat, linkname
+    // included (as the original), and the original would wrongly follow that copied link.
+    if (!located.stat.linkname || !located.stat.isSymbolicLink()) return located
+    path = fixName(resolveLinkTarget(path, located.stat.linkname))
+  }
+  throw new TooManySymlinksError(name)
+}
+
+/** The listing source of a drive: its trie and a stat that leaves out dangling links. */
+export function listingOf(drive: DriveContext): ListingSource {
+  return {
+    trie: drive.trie,
+    statOrNull: async (p: string) => {
+      try {
+        const located = await statLocated(drive, fixName(p), false)
+        return { stat: located.stat, resolvedPath: located.path }
+      } catch (err) {
+        // A link into nothing or into a loop is left out of listings (the original omits
+        // dangling links, and would never finish a loop).
+        const code = (err as { code?: string }).code
+        if (code === 'ENOENT' || code === 'ELOOP') return null
+        throw err
+      }
+    },
+  }
+}
