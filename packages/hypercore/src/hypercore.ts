@@ -4,6 +4,7 @@ import type { ProtocolStream } from '@hyperstack/hypercore-protocol'
 import * as flat from 'flat-tree'
 import type { Readable, Writable } from 'streamx'
 import { Bitfield } from './bitfield.js'
+import { BlockOffsets } from './block-offsets.js'
 import { type Codec, type ValueEncoding, encodeBlock, toCodec } from './codecs.js'
 import { type KeyPair, type TreeNode, discoveryKey, keyPair, leafHash, signable } from './crypto.js'
 import { Download, type DownloadHandle } from './download.js'
@@ -136,6 +137,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   private appendQueue: PendingAppend[] = []
   private appending: Promise<void> | null = null
   private readonly nodeCache = new Map<number, TreeNode>()
+  private readonly offsets = new BlockOffsets()
   private readonly durable: boolean
   private readonly alwaysIfAvailable: boolean
   private writeChain: Promise<void> = Promise.resolve()
@@ -429,6 +431,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     }
 
     const bitfield = this.bitfield as Bitfield
+    this.offsets.setRun(start, this.byteLength, datas)
     this.byteLength += bytes
     for (let i = start; i < newLength; i++) {
       bitfield.set(i, true)
@@ -570,16 +573,20 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
 
   /** Byte offset and size of block `index` in the data file. */
   async dataOffset(index: number): Promise<{ offset: number; size: number }> {
+    const known = this.offsets.get(index)
+    if (known) return known
     const roots = flat.fullRoots(2 * index)
     let offset = 0
     for (const r of roots) offset += (await this.getNode(r)).size
     const leaf = await this.getNode(2 * index)
+    this.offsets.set(index, offset, leaf.size)
     return { offset, size: leaf.size }
   }
 
   /** The raw bytes of a stored block (no waiting). */
   async getBuffer(index: number): Promise<Buffer> {
-    const { offset, size } = await this.dataOffset(index)
+    const known = this.offsets.get(index)
+    const { offset, size } = known ?? (await this.dataOffset(index))
     return this.storage.readData(offset, size)
   }
 
@@ -927,6 +934,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
         offset += local ? local.size : (await this.getNode(r)).size
       }
       writes.push(this.storage.writeData(offset, v.data))
+      this.offsets.set(v.index, offset, v.data.length)
       this.cacheNode(leaf)
     }
     if (v.signature) writes.push(this.storage.putSignatures(v.signatureIndex, v.signature))
