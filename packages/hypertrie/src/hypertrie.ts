@@ -332,14 +332,21 @@ export class Hypertrie<T = unknown> extends EventEmitter {
     if (!this.feed.writable) throw new NotWritableError()
   }
 
+  private writeTarget: WriteTarget | null = null
+
+  // one target per trie: puts and deletes run under the lock, one at a time
   private singleTarget(): WriteTarget {
+    if (this.writeTarget !== null) return this.writeTarget
     const src = this.src
-    return {
+    this.writeTarget = {
       load: (seq) => src.read(seq),
       loadNeighbour: (seq) => src.load(seq),
-      head: async () => {
-        const s = await this.headSeq()
-        return s ? src.load(s) : null
+      head: () => {
+        if (this.opened && !this.alwaysUpdate) {
+          const s = this.headSeqNow()
+          return s ? src.read(s) : null
+        }
+        return this.headSeq().then((s) => (s ? src.load(s) : null))
       },
       append: async (node) => {
         node.seq = this.feed.length
@@ -348,6 +355,7 @@ export class Hypertrie<T = unknown> extends EventEmitter {
       },
       hash: src.hash,
     }
+    return this.writeTarget
   }
 
   async put(
@@ -409,7 +417,7 @@ export class Hypertrie<T = unknown> extends EventEmitter {
           const b = raw(seq)
           return b === undefined ? src.load(seq) : b
         },
-        head: async () => head,
+        head: () => head,
         append: async (node) => {
           node.seq = offset + list.length
           node.seal()

@@ -1,18 +1,18 @@
 // One writer at a time: puts, deletes and batches of a trie run in order (hypertrie@5's mutexify).
+// An uncontended run starts at once; waiters are handed the lock in arrival order.
 export class Mutex {
-  private tail: Promise<void> = Promise.resolve()
+  private locked = false
+  private readonly waiting: (() => void)[] = []
 
   async run<T>(fn: () => Promise<T>): Promise<T> {
-    const prev = this.tail
-    let release!: () => void
-    this.tail = new Promise<void>((resolve) => {
-      release = resolve
-    })
-    await prev
+    if (this.locked) await new Promise<void>((resolve) => this.waiting.push(resolve))
+    else this.locked = true
     try {
       return await fn()
     } finally {
-      release()
+      const next = this.waiting.shift()
+      if (next) next()
+      else this.locked = false
     }
   }
 }

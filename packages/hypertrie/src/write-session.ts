@@ -10,7 +10,8 @@ export interface WriteTarget {
   load: NodeLoader
   /** Raw load (reset nodes included) for the neighbour a delete re-puts. */
   loadNeighbour(seq: number): Promise<MaybeNode>
-  head(): Promise<TrieNode | null>
+  /** The head node; synchronous when it is cached. */
+  head(): MaybeNode | Promise<MaybeNode>
   append(node: TrieNode): Promise<void>
   hash: KeyHash | null
 }
@@ -39,7 +40,9 @@ export async function writePut(
   params: PutParams,
 ): Promise<TrieNode> {
   const node = new TrieNode(key, valueBuffer, flags, 0, [], t.hash)
-  const closest = await walkPut(t.load, node, await t.head(), params.skipSeq ?? 0)
+  const h = t.head()
+  const head = h instanceof Promise ? await h : h
+  const closest = await walkPut(t.load, node, head, params.skipSeq ?? 0)
   if (params.condition) {
     const existing = closest !== null && closest.key === node.key ? closest : null
     const proceed = await params.condition(params.closest ? closest : existing, node)
@@ -63,7 +66,8 @@ export async function writeDel(
   params: DelParams,
 ): Promise<TrieNode | null> {
   const target = new TrieNode(key, null, params.hidden ? HIDDEN_FLAG : 0, 0, [], t.hash)
-  const walk = await walkDelete(t.load, target, await t.head())
+  const h = t.head()
+  const walk = await walkDelete(t.load, target, h instanceof Promise ? await h : h)
   const deleted = walk.deleted
   if (deleted === null) {
     if (params.condition && params.closest) await params.condition(walk.stoppedAt)
