@@ -41,19 +41,15 @@ export async function lookup(
     const v = target.digit(i)
     const end = isComponentEnd(i)
     if (node.digit(i) === v && (!end || !target.collides(node, i))) continue
-    const bucket = node.trie[i]
-
     if (end) {
       // every colliding sibling with digit v sits in slots v, v+5, ...; pick the one whose
       // component matches (the last one when several do, as the original's arrival order gives)
       const pending: (TrieNode | null | Promise<TrieNode | null>)[] = []
-      if (bucket) {
-        for (let j = v; j < bucket.length; j += 5) {
-          const s = bucket[j]
-          if (!s) break
-          if (onseq) onseq(s)
-          pending.push(src.read(s, opts))
-        }
+      for (let j = v; ; j += 5) {
+        const s = node.slot(i, j)
+        if (!s) break
+        if (onseq) onseq(s)
+        pending.push(src.read(s, opts))
       }
       const loaded = await Promise.all(pending)
       let found: TrieNode | null = null
@@ -64,7 +60,7 @@ export async function lookup(
       continue
     }
 
-    const s = bucket ? bucket[v] : 0
+    const s = node.slot(i, v)
     if (!s) return opts.closest ? node : null
     if (onseq) onseq(s)
     r = src.read(s, opts)

@@ -352,6 +352,8 @@ export class Hypertrie<T = unknown> extends EventEmitter {
         node.seq = this.feed.length
         await this.feed.append(node.encode())
         src.cache.set(node.seq, node)
+        // the old head's table was only needed to build this node
+        src.peek(node.seq - 1)?.compact()
       },
       hash: src.hash,
     }
@@ -439,6 +441,9 @@ export class Hypertrie<T = unknown> extends EventEmitter {
       }
       if (list.length) await this.feed.append(list.map((n) => n.encode()))
       for (const n of list) src.cache.set(n.seq, n)
+      // keep only the new head's decoded table; the rest stay in their encoded form
+      if (list.length) src.peek(offset - 1)?.compact()
+      for (let k = 0; k < list.length - 1; k++) list[k].compact()
       return list
     })
     return nodes.map((n) => this.final(n))

@@ -5,6 +5,7 @@ import { DecodeError } from './errors.js'
 import { type LookupOptions, lookup, lookupLength, lookupTarget } from './get.js'
 import { ProtoReader } from './messages/protobuf.js'
 import type { MaybeNode, NodeSource, ReadOptions } from './node-source.js'
+import type { BucketTable } from './trie-buffer.js'
 import type { TrieNode } from './trie-node.js'
 
 const ORDER = [3, 2, 1, 0, 4]
@@ -37,6 +38,8 @@ interface StackEntry {
   i: number
   seq: number
   node: TrieNode | null
+  /** The node's table, decoded once per entry (not kept on the cached node). */
+  table: BucketTable | null
 }
 
 /** What an iterator needs from its trie. */
@@ -125,7 +128,7 @@ export class NodeIterator {
     this.start = lookupLength(target, true)
     this.end = this.recursive ? Number.POSITIVE_INFINITY : this.start + 32
     if (node !== null && !this.checkpointBuf)
-      this.stack.push({ i: this.start, seq: node.seq, node })
+      this.stack.push({ i: this.start, seq: node.seq, node, table: null })
     this.extCheckpoint = true
     if (this.checkpointBuf) {
       const r = new ProtoReader(this.checkpointBuf)
@@ -152,7 +155,7 @@ export class NodeIterator {
   }
 
   private push(i: number, seq: number, loads: Promise<void>[]): void {
-    const entry: StackEntry = { i, seq, node: null }
+    const entry: StackEntry = { i, seq, node: null, table: null }
     this.stack.push(entry)
     if (this.onseq) this.onseq(seq)
     if (this.extMissing > 0) this.extMissing--
@@ -180,7 +183,8 @@ export class NodeIterator {
       const i = top.i++
       if (i >= len) return node
 
-      const bucket = node.trie[i]
+      if (top.table === null) top.table = node.tableView()
+      const bucket = top.table[i]
       const order = this.random ? randomOrder() : this.order
       let loads: Promise<void>[] | null = null
       let needsSort: number[] | null = null

@@ -62,6 +62,33 @@ export class TrieNode {
     this.storedTrie = null
   }
 
+  /**
+   * The seq in slot `v` of bucket `i` (0 when empty). Reads the stored table in place when it
+   * was never decoded, so point lookups keep cached nodes compact.
+   */
+  slot(i: number, v: number): number {
+    const table = this.table
+    if (table !== null) {
+      const b = table[i]
+      return b === undefined ? 0 : (b[v] ?? 0)
+    }
+    const buf = this.storedTrie
+    return buf === null ? 0 : storedSlot(buf, i, v)
+  }
+
+  /** The table, decoded without keeping it when the node holds only the stored form. */
+  tableView(): BucketTable {
+    if (this.table !== null) return this.table
+    return this.storedTrie === null ? [] : decodeTrieBuffer(this.storedTrie, this.length)
+  }
+
+  /** Keeps only the encoded table (once appended): cached nodes stay small. */
+  compact(): void {
+    if (this.encodedTrie === null || this.encodedTrie.length === 0) return
+    this.storedTrie = this.encodedTrie
+    this.table = null
+  }
+
   /** User flags: the stored flags shifted past the internal byte. */
   get userFlags(): number {
     return Math.floor(this.storedFlags / 256)
@@ -89,7 +116,7 @@ export class TrieNode {
   }
 
   encode(): Buffer {
-    if (this.encodedTrie === null) this.encodedTrie = encodeTrieBuffer(this.trie)
+    if (this.encodedTrie === null) this.encodedTrie = encodeTrieBuffer(this.tableView())
     return encodeNodeMessage({
       key: this.key,
       valueBuffer: this.valueBuffer,
@@ -115,4 +142,41 @@ export class TrieNode {
     }
     return node
   }
+}
+
+// varint reader over a table already checked by checkTrieBuffer (or written by us)
+let at = 0
+function readVarint(buf: Uint8Array): number {
+  let n = 0
+  let mul = 1
+  let b: number
+  do {
+    b = buf[at++]
+    n += (b & 127) * mul
+    mul *= 128
+  } while (b & 128)
+  return n
+}
+
+function storedSlot(buf: Uint8Array, i: number, v: number): number {
+  at = 0
+  readVarint(buf) // table length
+  while (at < buf.length) {
+    const pos = readVarint(buf)
+    let bits = readVarint(buf)
+    if (pos !== i) {
+      for (; bits; bits >>>= 1) if (bits & 1) readVarint(buf)
+      continue
+    }
+    for (let k = 0; bits; bits >>>= 1, k++) {
+      if (!(bits & 1)) {
+        if (k === v) return 0
+        continue
+      }
+      const seq = readVarint(buf)
+      if (k === v) return seq
+    }
+    return 0
+  }
+  return 0
 }
