@@ -38,6 +38,7 @@ import type { Peer } from './peer.js'
 import { type Proof, type VerifiedPut, verifyProof } from './put.js'
 import { type RecoveryContext, audit, recoverAppends, recoverSignature } from './recovery.js'
 import { type ReplicateOptions, Replicator, replicate } from './replicator.js'
+import { seekLocal } from './seek.js'
 import { Signer } from './signer.js'
 import {
   CoreStorage,
@@ -646,7 +647,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     if (bytes === 0 && this.length > 0) return [0, 0]
     for (;;) {
       if (bytes < this.byteLength) {
-        const found = await this.seekLocal(bytes)
+        const found = await seekLocal(this, bytes)
         if (found.index > -1) return [found.index, found.offset]
         if (opts.wait === false)
           throw new BlockNotAvailableError(`The tree nodes for byte ${bytes} are not available`)
@@ -658,48 +659,6 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
         throw new OutOfBoundsError(`Byte offset ${bytes} is past the end (${this.byteLength})`)
       await this.update({ timeout: opts.timeout })
     }
-  }
-
-  /**
-   * Descends the local tree to byte `bytes` (< byteLength). Index -1 when a node on the way is
-   * not stored; then [start, end) are the blocks under the last known node.
-   */
-  private async seekLocal(
-    bytes: number,
-  ): Promise<{ index: number; offset: number; start: number; end: number }> {
-    let rest = bytes
-    let n: TreeNode | null = null
-    for (const r of flat.fullRoots(2 * this.length)) {
-      const root = await this.getNode(r)
-      if (root.size > rest) {
-        n = root
-        break
-      }
-      rest -= root.size
-    }
-    if (!n) return { index: -1, offset: 0, start: 0, end: this.length }
-    const bits = this.treeBits
-    while (n.index & 1) {
-      const leftIndex = flat.leftChild(n.index)
-      let next: TreeNode | null = null
-      if (bits.getTree(leftIndex)) {
-        const left: TreeNode = await this.getNode(leftIndex)
-        if (left.size > rest) next = left
-        else {
-          const rightIndex = flat.rightChild(n.index)
-          if (bits.getTree(rightIndex)) {
-            rest -= left.size
-            next = await this.getNode(rightIndex)
-          }
-        }
-      }
-      if (!next) {
-        const start = flat.leftSpan(n.index) / 2
-        return { index: -1, offset: 0, start, end: flat.rightSpan(n.index) / 2 + 1 }
-      }
-      n = next
-    }
-    return { index: n.index / 2, offset: rest, start: 0, end: 0 }
   }
 
   /** Resolves when `length >= minLength` (default length + 1). */

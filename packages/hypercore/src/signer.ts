@@ -26,6 +26,12 @@ parentPort.on('message', (msg) => {
 
 /** Jobs queued in one turn beyond this go to the worker at once. */
 const EAGER_BATCH = 64
+/**
+ * Batches of one signer at the worker at a time. Further requests queue until one returns, so the
+ * batch size follows the worker's speed (appends that yield every turn would otherwise post one
+ * message per signature).
+ */
+const MAX_INFLIGHT_BATCHES = 2
 
 interface Job {
   message: Buffer
@@ -35,6 +41,8 @@ interface Job {
 
 interface Batch {
   jobs: Job[]
+  /** Called once the batch is answered (or failed). */
+  done: () => void
 }
 
 let shared: SharedWorker | null = null
@@ -61,6 +69,7 @@ class SharedWorker {
       const out = Buffer.from(msg.output)
       for (let i = 0; i < batch.jobs.length; i++)
         batch.jobs[i].resolve(out.subarray(64 * i, 64 * i + 64))
+      batch.done()
     })
     this.worker.on('error', (err) => this.fail(err))
     this.worker.on('exit', () => this.fail(new Error('signing worker exited')))
@@ -69,8 +78,12 @@ class SharedWorker {
   private fail(err: Error): void {
     this.failed = err
     if (shared === this) shared = null
-    for (const batch of this.inflight.values()) for (const job of batch.jobs) job.reject(err)
+    const batches = [...this.inflight.values()]
     this.inflight.clear()
+    for (const batch of batches) {
+      for (const job of batch.jobs) job.reject(err)
+      batch.done()
+    }
   }
 
   get broken(): boolean {
@@ -87,12 +100,12 @@ class SharedWorker {
     if (!this.failed) this.worker.postMessage({ keyId, forget: true })
   }
 
-  submit(keyId: number, jobs: Job[]): void {
+  submit(keyId: number, jobs: Job[], done: () => void): void {
     const id = this.nextId++
     // Not allocUnsafe: small unsafe buffers share the pool, whose ArrayBuffer must not be transferred.
     const input = Buffer.from(new ArrayBuffer(40 * jobs.length))
     for (let i = 0; i < jobs.length; i++) jobs[i].message.copy(input, 40 * i)
-    this.inflight.set(id, { jobs })
+    this.inflight.set(id, { jobs, done })
     this.worker.ref()
     this.worker.postMessage({ id, keyId, input: input.buffer }, [input.buffer])
   }
@@ -118,6 +131,7 @@ export class Signer {
   private scheduled = false
   private keyId = 0
   private worker: SharedWorker | null = null
+  private inflightBatches = 0
 
   constructor(secretKey: Buffer) {
     this.secretKey = secretKey
@@ -143,15 +157,20 @@ export class Signer {
   }
 
   private flush(): void {
+    if (!this.queue.length) return
+    const worker = this.queue.length > 1 || this.worker ? this.ensureWorker() : null
+    if (worker && this.inflightBatches >= MAX_INFLIGHT_BATCHES) return // sent when one returns
     const jobs = this.queue
     this.queue = []
-    if (!jobs.length) return
-    const worker = jobs.length > 1 || this.worker ? this.ensureWorker() : null
     if (!worker) {
       for (const job of jobs) job.resolve(sign(job.message, this.secretKey))
       return
     }
-    worker.submit(this.keyId, jobs)
+    this.inflightBatches++
+    worker.submit(this.keyId, jobs, () => {
+      this.inflightBatches--
+      this.flush()
+    })
   }
 
   private ensureWorker(): SharedWorker | null {
