@@ -158,6 +158,16 @@ export interface DriveTrie {
   del(key: string, opts?: { hidden?: boolean }): Promise<boolean>
   iterator(prefix: string, opts?: TrieIteratorOptions): AsyncIterable<TrieEntry>
   list(prefix: string, opts?: { hidden?: boolean }): Promise<TrieEntry[]>
+  /**
+   * Calls `visit` with the outer key and value of every node `iterator` would give, without
+   * building entries (names-only listings of huge directories). Optional: tries without it
+   * are listed through `iterator`.
+   */
+  scan?(
+    prefix: string,
+    opts: TrieIteratorOptions,
+    visit: (key: string, value: Buffer | null) => void,
+  ): Promise<void>
   mount(key: string, mountKey: Buffer, opts?: TrieMountOptions): Promise<void>
   unmount(key: string): Promise<void>
   mountIterator(opts?: { recursive?: boolean }): AsyncIterable<{ path: string; trie: DriveTrie }>

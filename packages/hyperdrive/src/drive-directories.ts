@@ -1,5 +1,7 @@
 // Directories: mkdir, rmdir (ENOTEMPTY) and readdir (names, or entries with stats).
-import { type DriveContext, checkWritable } from './drive-context.js'
+import { posix } from 'node:path'
+import type { DriveTrie } from './drive-backend.js'
+import { type DriveContext, checkWritable, openedTrie } from './drive-context.js'
 import { putStat } from './drive-files.js'
 import type { MkdirOptions } from './drive-options.js'
 import { listingOf } from './drive-stat.js'
@@ -9,7 +11,7 @@ import {
   NotDirectoryError,
   PathAlreadyExistsError,
 } from './errors.js'
-import { toTrieKey } from './paths.js'
+import { fromTrieKey, toTrieKey } from './paths.js'
 import { type ReaddirEntry, type ReaddirOptions, readdirEntries } from './readdir.js'
 import { Stat } from './stat.js'
 
@@ -46,9 +48,11 @@ export async function listDirectory(
   path: string,
   opts: ReaddirOptions,
 ): Promise<(string | ReaddirEntry)[]> {
-  await drive.ready()
-  const out: (string | ReaddirEntry)[] = []
-  for await (const e of readdirEntries(listingOf(drive), path, opts)) out.push(e)
+  const trie = drive.openTrie ?? (await openedTrie(drive))
+  const out: (string | ReaddirEntry)[] =
+    (!opts.includeStats && !opts.recursive && (await namesOf(trie, path, !!opts.noMounts))) || []
+  if (out.length === 0)
+    for await (const e of readdirEntries(listingOf(drive), path, opts)) out.push(e)
   if (out.length === 0 && path !== '/') {
     const { node } = await drive.trie.get(toTrieKey(path))
     if (node) {
@@ -57,6 +61,33 @@ export async function listDirectory(
     }
   }
   return out
+}
+
+/**
+ * One level of names straight from the trie's keys (no entries, no Stats): readdir's common
+ * case. Null when this cannot answer it (a link at `path` to expand, or no scan on the trie).
+ */
+async function namesOf(trie: DriveTrie, path: string, noMounts: boolean): Promise<string[] | null> {
+  if (!trie.scan) return null
+  const dirKey = toTrieKey(path)
+  const skip = dirKey === '' ? 0 : dirKey.length + 1
+  const names: string[] = []
+  let self: Buffer | null | undefined
+  await trie.scan(dirKey, { recursive: false, noMounts, gt: false }, (key, value) => {
+    if (key === dirKey) {
+      self = value
+      return
+    }
+    const rel =
+      skip === 0 || (key.startsWith(dirKey) && key.charCodeAt(dirKey.length) === 47)
+        ? key.slice(skip)
+        : posix.relative(path, fromTrieKey(key))
+    const slash = rel.indexOf('/')
+    names.push(slash === -1 ? rel : rel.slice(0, slash))
+  })
+  // A link at the listed path lists its target's entries: leave that to the full listing.
+  if (self && Stat.decode(self).linkname) return null
+  return names
 }
 
 /** Async iterable of readdir entries with stats. */

@@ -16,6 +16,7 @@ import {
 import { toTrieKey } from './paths.js'
 import { type FileLocation, FileReadStream } from './read-stream.js'
 import { Stat } from './stat.js'
+import { asBytes } from './trie-feed.js'
 import { FileWriteStream, type WriteTarget, toBuffer } from './write-stream.js'
 
 /** Where the bytes of the file at `name` (a normalised path) are: core, blocks and size. */
@@ -63,8 +64,30 @@ export async function readFileBytes(
   path: string,
   opts: ReadFileOptions,
 ): Promise<Buffer> {
+  const whole = opts.start === undefined && opts.end === undefined && opts.length === undefined
+  // A reader's lookups stay where the stream's open puts them (after the caller's next ticks,
+  // when a just-connected peer has been heard); a writer's own files are all local.
+  if (whole && drive.writable) {
+    // A whole file of at most one block (most small files): no stream, one get.
+    const loc = await locateFile(drive, path)
+    if (loc.size === 0) return Buffer.alloc(0)
+    if (loc.blocks === 1) {
+      const data = asBytes(await loc.core.get(loc.offset))
+      if (data.length < loc.size) {
+        throw new ContentMismatchError(
+          `Content of ${path} ended ${loc.size - data.length} bytes before the size its Stat records`,
+          path,
+        )
+      }
+      return data.length === loc.size ? data : data.subarray(0, loc.size)
+    }
+    return collect(new FileReadStream(() => Promise.resolve(loc), opts))
+  }
+  return collect(new FileReadStream(() => locateFile(drive, path), opts))
+}
+
+async function collect(stream: FileReadStream): Promise<Buffer> {
   const chunks: Buffer[] = []
-  const stream = new FileReadStream(() => locateFile(drive, path), opts)
   for await (const chunk of stream) chunks.push(chunk as Buffer)
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)
 }

@@ -155,6 +155,14 @@ export class HypertrieDriveTrie implements DriveTrie {
     for await (const n of this.controller.iterator(prefix, opts)) yield this.entry(n)
   }
 
+  async scan(
+    prefix: string,
+    opts: TrieIteratorOptions,
+    visit: (key: string, value: Buffer | null) => void,
+  ): Promise<void> {
+    for await (const n of this.controller.iterator(prefix, opts)) visit(n.key, n.valueBuffer)
+  }
+
   async list(prefix: string, opts: { hidden?: boolean } = {}): Promise<TrieEntry[]> {
     return (await this.controller.list(prefix, opts)).map((n) => this.entry(n))
   }
