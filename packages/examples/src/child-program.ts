@@ -62,14 +62,23 @@ export class ChildProgram {
     }
   }
 
-  /** The first event (already seen or still to come) named `name` and passing `where`. */
+  /** How many events the program has printed so far: pass it to `waitFor` as `since`. */
+  mark(): number {
+    return this.events.length
+  }
+
+  /**
+   * The first event named `name` and passing `where`, among those printed after the first
+   * `since` events (default: all of them, already seen or still to come).
+   */
   waitFor(
     name: string,
     timeoutMs: number,
     where: (e: ProgramEvent) => boolean = () => true,
+    since = 0,
   ): Promise<ProgramEvent> {
     const match = (e: ProgramEvent) => e.event === name && where(e)
-    const seen = this.events.find(match)
+    const seen = this.events.slice(since).find(match)
     if (seen) return Promise.resolve(seen)
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

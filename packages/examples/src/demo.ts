@@ -114,13 +114,22 @@ runMain(async () => {
     // A change on the writer's side reaches the live reader.
     const changed = join('small', 'dir00', 'file000.txt')
     const newBody = `changed at ${new Date().toISOString()}\n`
+    // Only updates printed after the change count: the clone may still be catching up before it.
+    const writerSince = writer.mark()
+    const clonerSince = cloner.mark()
     const changedAt = Date.now()
     await writeFile(join(source, changed), newBody)
-    await writer.waitFor('updated', STEP_TIMEOUT_MS, (e) =>
-      String(e.paths).includes('/small/dir00/file000.txt'),
+    await writer.waitFor(
+      'updated',
+      STEP_TIMEOUT_MS,
+      (e) => String(e.paths).includes('/small/dir00/file000.txt'),
+      writerSince,
     )
-    await cloner.waitFor('updated', STEP_TIMEOUT_MS, (e) =>
-      String(e.paths).includes('/small/dir00/file000.txt'),
+    await cloner.waitFor(
+      'updated',
+      STEP_TIMEOUT_MS,
+      (e) => String(e.paths).includes('/small/dir00/file000.txt'),
+      clonerSince,
     )
     if ((await readFile(join(cloneDir, changed), 'utf8')) !== newBody)
       throw new Error('the live update arrived with the wrong contents')
