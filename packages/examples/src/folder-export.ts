@@ -42,7 +42,7 @@ export async function exportTree(
     if (
       !local ||
       local.size !== file.stat.size ||
-      Math.floor(local.mtimeMs) !== file.stat.mtime.getTime()
+      !sameMillisecond(local.mtimeMs, file.stat.mtime.getTime())
     ) {
       await mkdir(dirname(target), { recursive: true })
       const partial = `${target}.partial`
@@ -74,4 +74,10 @@ async function listFiles(drive: Hyperdrive, root: string): Promise<{ path: strin
   return entries
     .filter((entry) => entry.stat.isFile())
     .map((entry) => ({ path: entry.path, stat: entry.stat }))
+}
+
+// A drive keeps whole milliseconds while the OS keeps fractions, and utimes() stores seconds as
+// a float (123 ms may read back as 122.9999): times less than a millisecond apart are the same.
+export function sameMillisecond(a: number, b: number): boolean {
+  return Math.abs(a - b) < 1
 }

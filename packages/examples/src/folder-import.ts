@@ -5,6 +5,7 @@ import { readdir, stat } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type { Hyperdrive } from '@hyperstack/hyperdrive'
+import { sameMillisecond } from './folder-export.js'
 
 export interface ImportResult {
   added: string[]
@@ -29,7 +30,7 @@ export async function importFolder(
     if (
       existing?.isFile() &&
       existing.size === local.size &&
-      sameMillisecond(existing.mtime, local.mtime)
+      sameMillisecond(existing.mtime.getTime(), local.mtimeMs)
     ) {
       result.unchanged++
       continue
@@ -60,8 +61,4 @@ export async function* walkFiles(dir: string): AsyncGenerator<string> {
     if (entry.isDirectory()) yield* walkFiles(path)
     else if (entry.isFile()) yield path
   }
-}
-
-function sameMillisecond(a: Date, b: Date): boolean {
-  return Math.floor(a.getTime()) === Math.floor(b.getTime())
 }
