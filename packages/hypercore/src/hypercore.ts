@@ -36,7 +36,13 @@ import {
 } from './options.js'
 import type { Peer } from './peer.js'
 import { type Proof, type VerifiedPut, verifyProof } from './put.js'
-import { type RecoveryContext, audit, recoverAppends, recoverSignature } from './recovery.js'
+import {
+  type RecoveryContext,
+  audit,
+  recoverAppends,
+  recoverDataBits,
+  recoverSignature,
+} from './recovery.js'
 import { type ReplicateOptions, Replicator, replicate } from './replicator.js'
 import { seekLocal } from './seek.js'
 import { Signer } from './signer.js'
@@ -247,7 +253,10 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     if (storeSecretKey && !this.secretKey) storeSecretKey = false
 
     let length = blocks(bitfield)
-    if (this.writable && this.secretKey && !overwrite) length = await this.recoverAppends(length)
+    if (this.writable && this.secretKey && !overwrite) {
+      length = await this.recoverAppends(length)
+      await recoverDataBits(this.recoveryContext(), length)
+    }
     if (length > 0) {
       const sig = await this.storage.getSignature(length - 1)
       if (!sig && this.writable && this.secretKey) {

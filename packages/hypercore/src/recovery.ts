@@ -56,6 +56,32 @@ export async function recoverAppends(ctx: RecoveryContext, length: number): Prom
   return n
 }
 
+/**
+ * Redo after a crash, the other half: the length comes from the tree bits, and a kill between
+ * the bitfield pages of one append can store those while the data bits of the newest blocks are
+ * lost. Walking back from the end over unset data bits, every block whose data still hashes to
+ * its stored leaf was appended: set its bit again. Stops at the first set bit or the first block
+ * that does not verify (a cleared block has no data).
+ */
+export async function recoverDataBits(ctx: RecoveryContext, length: number): Promise<number> {
+  const { storage, bitfield } = ctx
+  const restored: number[] = []
+  for (let i = length - 1; i >= 0 && !bitfield.get(i); i--) {
+    const leafBuf = await storage.readTreeRange(2 * i, 1).catch(() => null)
+    if (!leafBuf) break
+    const roots = await storage.getNodes(flat.fullRoots(2 * i)).catch(() => null)
+    if (!roots) break
+    const offset = roots.reduce((n, r) => n + r.size, 0)
+    const data = await storage.readData(offset, readU64(leafBuf, 32)).catch(() => null)
+    if (!data || !leafHash(data).equals(leafBuf.subarray(0, 32))) break
+    restored.push(i)
+  }
+  if (restored.length === 0) return 0
+  for (const i of restored) bitfield.set(i, true)
+  await ctx.syncBitfield()
+  return restored.length
+}
+
 /** Signs `length` again when its slot is empty (Ed25519 is deterministic: the same signature). */
 export async function recoverSignature(ctx: RecoveryContext, length: number): Promise<number> {
   const roots = await ctx.storage.getNodes(flat.fullRoots(2 * length)).catch(() => null)
