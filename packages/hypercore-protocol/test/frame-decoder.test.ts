@@ -1,4 +1,4 @@
-// The incremental frame decoder: any split of the byte stream yields the same frames; oversized,
+// The incremental frame decoder: every split of the byte stream yields the same frames; oversized,
 // overlong and random input raise typed errors, never buffering more than one bounded frame.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'

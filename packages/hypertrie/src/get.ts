@@ -6,7 +6,7 @@ import { HIDDEN_FLAG, TrieNode } from './trie-node.js'
 
 export interface LookupOptions extends ReadOptions {
   hidden?: boolean
-  /** Stop before the terminator digit: any node at or below the key. */
+  /** Stop before the terminator digit, so every node at or below the key matches. */
   prefix?: boolean
   /** On a miss, return the last node visited instead of null. */
   closest?: boolean

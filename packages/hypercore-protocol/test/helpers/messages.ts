@@ -1,4 +1,5 @@
 // One sample of every channel message, with the decoded form the receiver must see.
+import { deferred } from './wait.js'
 export const KEY = Buffer.alloc(32, 7)
 
 export interface Sample {
@@ -112,4 +113,18 @@ export function plain(m: unknown): unknown {
     return out
   }
   return m
+}
+
+/** Channel handlers that record every sample message type and resolve `done` once all arrived. */
+export function recordingHandlers() {
+  const received: { handler: string; message: unknown }[] = []
+  const done = deferred<void>(5000, 'all messages')
+  const handlers: Record<string, (m: unknown) => void> = {}
+  for (const s of SAMPLES) {
+    handlers[s.handler] = (m) => {
+      received.push({ handler: s.handler, message: plain(m) })
+      if (received.length === SAMPLES.length) done.resolve()
+    }
+  }
+  return { handlers, received, done }
 }

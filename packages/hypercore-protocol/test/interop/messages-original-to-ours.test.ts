@@ -2,7 +2,7 @@
 // equal fields on our handlers.
 import { describe, expect, it } from 'vitest'
 import { ROLES, connect } from '../helpers/connect.js'
-import { KEY, SAMPLES, plain } from '../helpers/messages.js'
+import { KEY, SAMPLES, plain, recordingHandlers } from '../helpers/messages.js'
 import { deferred } from '../helpers/wait.js'
 
 describe('interop: messages from hypercore-protocol@8 to ours', () => {
@@ -10,15 +10,7 @@ describe('interop: messages from hypercore-protocol@8 to ours', () => {
     for (const encrypted of [true, false]) {
       it(`${role}, encrypted: ${encrypted}: every message type arrives with equal fields`, async () => {
         const { ours, original } = connect(role, { encrypted }, { encrypted })
-        const received: { handler: string; message: unknown }[] = []
-        const done = deferred<void>(5000, 'all messages')
-        const handlers: Record<string, (m: unknown) => void> = {}
-        for (const s of SAMPLES) {
-          handlers[s.handler] = (m) => {
-            received.push({ handler: s.handler, message: plain(m) })
-            if (received.length === SAMPLES.length) done.resolve()
-          }
-        }
+        const { handlers, received, done } = recordingHandlers()
         ours.open(KEY, handlers)
         const opened = deferred<void>(5000, 'onopen')
         const ch = original.open(KEY, { onopen: () => opened.resolve() })
