@@ -2,11 +2,16 @@
 import { type Codec, type ValueEncoding, toCodec } from './codecs.js'
 import { InvalidArgumentError } from './errors.js'
 
+/** Announced by cores opened with `allowPush`: they store verified blocks sent unasked. */
+export const PUSH_EXTENSION = 'hyperstack/push'
+
 /** The part of a peer extensions talk to. */
 export interface ExtensionPeer {
   remoteExtensions: string[]
   sendOptions(names: string[]): void
   sendExtension(id: number, payload: Uint8Array): void
+  /** Sends a block unasked when the remote accepts pushes (see `Hypercore#push`). */
+  pushBlock?(index: number): Promise<boolean>
 }
 
 export interface FeedExtensionHandlers<T = unknown> {

@@ -21,9 +21,11 @@ import {
   OutOfBoundsError,
 } from './errors.js'
 import {
+  type ExtensionPeer,
   type FeedExtension,
   type FeedExtensionHandlers,
   FeedExtensions,
+  PUSH_EXTENSION,
 } from './feed-extensions.js'
 import { MerkleTree } from './merkle-tree.js'
 import {
@@ -132,6 +134,8 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   replicator: CoreReplicator | null = null
   /** Feed-level extensions (registerExtension). */
   readonly extensions: FeedExtensions
+  /** Verified blocks peers send unasked are stored (see `push`). */
+  readonly allowPush: boolean
   private ownReplicator: Replicator | null = null
 
   bitfield: Bitfield | null = null
@@ -195,6 +199,8 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     this.codec = toCodec(o.valueEncoding)
     this.storage = new CoreStorage(toFileFactory(storage))
     this.extensions = new FeedExtensions(() => this.replicatorPeers())
+    this.allowPush = o.allowPush ?? HYPERCORE_DEFAULTS.allowPush
+    if (this.allowPush) this.extensions.add(PUSH_EXTENSION, {})
     if (!this.sparse) this.download({ start: 0, end: -1 }).selection.implicit = true
     // Open right away, as the original does; errors surface through ready() and every operation.
     this.ready().catch((err: Error) => {
@@ -781,6 +787,15 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     handlers: FeedExtensionHandlers<T> = {},
   ): FeedExtension<T> {
     return this.extensions.add(name, handlers)
+  }
+
+  /**
+   * Sends block `index` with its proof to `peer` unasked, so a reader that will need it (say, the
+   * blocks a lookup answer names) has it after one round trip. Only peers that announced
+   * `allowPush` get it; resolves whether it was sent.
+   */
+  push(peer: ExtensionPeer, index: number): Promise<boolean> {
+    return peer.pushBlock ? peer.pushBlock(index) : Promise.resolve(false)
   }
 
   setDownloading(downloading: boolean): void {

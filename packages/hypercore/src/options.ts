@@ -28,6 +28,11 @@ export interface HypercoreOptions {
   ifAvailable?: boolean
   /** With `sparse`, keep asking peers for new lengths. */
   eagerUpdate?: boolean
+  /**
+   * Store verified blocks a peer sends without being asked (hypercore@9's option; default false).
+   * Announced to peers as the `hyperstack/push` extension, so only they push (see `push`).
+   */
+  allowPush?: boolean
 }
 
 export const HYPERCORE_DEFAULTS = {
@@ -40,6 +45,7 @@ export const HYPERCORE_DEFAULTS = {
   uploading: true,
   maxRequests: 16,
   ifAvailable: false,
+  allowPush: false,
 } as const
 
 export interface GetOptions {

@@ -15,7 +15,7 @@ import type {
 import { decodeRle, encodeRle } from './bitfield-rle.js'
 import type { Bitfield } from './bitfield.js'
 import { HypercoreError, InvalidMessageError, UnrequestedDataError } from './errors.js'
-import type { ExtensionPeer } from './feed-extensions.js'
+import { type ExtensionPeer, PUSH_EXTENSION } from './feed-extensions.js'
 import type { Download, Hypercore } from './hypercore.js'
 import { MAX_REMOTE_INDEX, RemoteBitfield } from './remote-bitfield.js'
 import { MemoryTreeBits, digest } from './tree-index.js'
@@ -73,6 +73,8 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
   private destroyed = false
   private readonly defaultDownloading: boolean
   private dataChain: Promise<void> = Promise.resolve()
+  /** Data messages queued on `dataChain` (extension messages after them wait their turn). */
+  private dataPending = 0
   /**
    * Byte-offset requests in flight (oldest first). Their answer is hash-only Data for whatever
    * block the remote's seek found, so they are matched by arrival, not by index.
@@ -220,21 +222,39 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
       }
     }
     if (!Number.isSafeInteger(index) || index < 0) return
-    const bitfield = core.bitfield as Bitfield
-    if (!request.hash && !bitfield.get(index)) return
-    const proof = await core.proof(index, nodes, request.hash, this.remoteTree)
-    if (!proof) return
+    if (!request.hash && !(core.bitfield as Bitfield).get(index)) return
+    await this.sendBlock(index, nodes, request.hash)
+  }
+
+  /** Sends block `index` (or only its hashes) with the proof the remote needs; false if it could not. */
+  private async sendBlock(index: number, nodes: number, hash: boolean): Promise<boolean> {
+    const core = this.core
+    const proof = await core.proof(index, nodes, hash, this.remoteTree)
+    if (!proof) return false
     let value: Buffer | null = null
-    if (!request.hash) {
+    if (!hash) {
       value = await core.getBuffer(index)
-      if (!this.uploading || !this.channel) return
+      if (!this.uploading || !this.channel) return false
       core.emit('upload', index, value, this)
     }
     if (index + 1 > this.remoteLength) {
       this.remoteLength = index + 1
       this.updateEnd()
     }
-    this.channel?.data({ index, value, nodes: proof.nodes, signature: proof.signature })
+    if (!this.channel) return false
+    this.channel.data({ index, value, nodes: proof.nodes, signature: proof.signature })
+    return true
+  }
+
+  /** A block the remote did not ask for, when it announced it stores pushed blocks. */
+  async pushBlock(index: number): Promise<boolean> {
+    if (this.destroyed || !this.uploading || !this.channel) return false
+    if (!this.remoteExtensions.includes(PUSH_EXTENSION)) return false
+    if (!Number.isSafeInteger(index) || index < 0) return false
+    if (this.remoteBitfield.get(index) || !(this.core.bitfield as Bitfield).get(index)) return false
+    const sent = await this.sendBlock(index, 0, false)
+    if (sent) this.remoteBitfield.set(index, true)
+    return sent
   }
 
   ondata(data: Data): void {
@@ -243,16 +263,45 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
     if (req && !req.arrived && (data.value !== null || req.hash)) {
       req.arrived = true
       // Verify and store in arrival order; a failure ends this peer's channel before anything is written.
-      this.dataChain = this.dataChain.then(() => this.receive(data))
+      this.queueData(() => this.receive(data))
+      return
+    }
+    if (data.value !== null && this.core.allowPush) {
+      this.queueData(() => this.receivePushed(data))
       return
     }
     if (data.value === null && this.seekInflight.length) {
       // The answer to a byte-offset request (hash-only, for the block the remote's seek found).
       this.seekInflight.shift()
-      this.dataChain = this.dataChain.then(() => this.receiveSeek(data))
+      this.queueData(() => this.receiveSeek(data))
       return
     }
     this.destroy(new UnrequestedDataError(`Data for block ${data.index} that was never requested`))
+  }
+
+  private queueData(run: () => Promise<void>): void {
+    this.dataPending++
+    this.dataChain = this.dataChain.then(run).finally(() => {
+      this.dataPending--
+    })
+  }
+
+  /** A block sent unasked (we announced allowPush): stored only when it verifies. */
+  private async receivePushed(data: Data): Promise<void> {
+    if (this.destroyed || (this.core.bitfield as Bitfield).get(data.index)) return
+    try {
+      await this.core.put(
+        data.index,
+        data.value,
+        { nodes: data.nodes, signature: data.signature },
+        this,
+      )
+    } catch (err) {
+      this.destroy(err instanceof HypercoreError ? err : new InvalidMessageError(String(err)))
+      return
+    }
+    this.remoteBitfield.set(data.index, true)
+    this.host.updateAll()
   }
 
   private async receiveSeek(data: Data): Promise<void> {
@@ -284,7 +333,13 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
   }
 
   onextension(id: number, message: Buffer): void {
-    this.core.extensions.onmessage(this, id, message)
+    // After the blocks that arrived before it are stored, so a handler finds them (pushes).
+    if (this.dataPending === 0) this.core.extensions.onmessage(this, id, message)
+    else {
+      this.dataChain = this.dataChain.then(() => {
+        if (!this.destroyed) this.core.extensions.onmessage(this, id, message)
+      })
+    }
   }
 
   onclose(): void {

@@ -1,0 +1,128 @@
+// Pushing blocks a peer did not ask for: only to cores opened with allowPush, verified before stored,
+// and delivered before the extension message that follows them.
+import { afterEach, describe, expect, it } from 'vitest'
+import { type ExtensionPeer, Hypercore, type HypercoreOptions } from '../src/index.js'
+import { memoryStorage } from './helpers.js'
+
+const closers: (() => unknown)[] = []
+afterEach(async () => {
+  for (const c of closers.splice(0).reverse()) await c()
+})
+
+function core(key?: Buffer | null, opts: HypercoreOptions = {}): Hypercore {
+  const c = new Hypercore(memoryStorage(), key ?? undefined, opts)
+  closers.push(() => c.close())
+  return c
+}
+
+function pair(a: Hypercore, b: Hypercore) {
+  const s1 = a.replicate(true, { live: true })
+  const s2 = b.replicate(false, { live: true })
+  s1.pipe(s2).pipe(s1)
+  closers.push(() => {
+    s1.destroy()
+    s2.destroy()
+  })
+}
+
+/** A writer answering 'ask' by pushing the named blocks, then replying with what it pushed. */
+async function pushingWriter(count: number) {
+  const writer = core()
+  const blocks: string[] = []
+  for (let i = 0; i < count; i++) blocks.push(`block ${i}`)
+  await writer.append(blocks)
+  const uploads: number[] = []
+  writer.on('upload', (index: number) => uploads.push(index))
+  const ext = writer.registerExtension<number[]>('ask', {
+    encoding: 'json',
+    onmessage: async (wanted, peer) => {
+      const sent: boolean[] = []
+      for (const i of wanted) sent.push(await writer.push(peer, i))
+      ext.send(
+        sent.map((s) => (s ? 1 : 0)),
+        peer,
+      )
+    },
+  })
+  return { writer, uploads }
+}
+
+/** Asks the writer for `wanted` and resolves with its reply and which blocks were local then. */
+function ask(reader: Hypercore, wanted: number[]) {
+  return new Promise<{ sent: number[]; localAtReply: boolean[] }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no reply within 5 s')), 5000)
+    const ext = reader.registerExtension<number[]>('ask', {
+      encoding: 'json',
+      onmessage: (sent) => {
+        clearTimeout(timer)
+        resolve({ sent, localAtReply: wanted.map((i) => reader.has(i)) })
+      },
+    })
+    reader.once('peer-open', () => ext.broadcast(wanted))
+  })
+}
+
+describe('push', () => {
+  it('a reader with allowPush stores pushed blocks before the reply after them arrives', async () => {
+    const { writer, uploads } = await pushingWriter(50)
+    const reader = core(writer.key, { sparse: true, allowPush: true })
+    await reader.ready()
+    const reply = ask(reader, [3, 17, 42])
+    pair(writer, reader)
+    const { sent, localAtReply } = await reply
+    expect(sent).toEqual([1, 1, 1])
+    expect(localAtReply).toEqual([true, true, true])
+    expect(uploads.sort((a, b) => a - b)).toEqual([3, 17, 42])
+    expect(((await reader.get(17, { wait: false })) as Buffer).toString()).toBe('block 17')
+    expect(reader.has(4)).toBe(false)
+    expect(reader.downloaded()).toBe(3)
+  })
+
+  it('is refused for readers that did not announce allowPush (hypercore@9 default)', async () => {
+    const { writer, uploads } = await pushingWriter(10)
+    const reader = core(writer.key, { sparse: true })
+    await reader.ready()
+    const reply = ask(reader, [1, 2])
+    pair(writer, reader)
+    const { sent, localAtReply } = await reply
+    expect(sent).toEqual([0, 0])
+    expect(localAtReply).toEqual([false, false])
+    expect(uploads).toEqual([])
+  })
+
+  it('does not push blocks the writer lacks or the reader has, nor bad indexes', async () => {
+    const { writer } = await pushingWriter(5)
+    const reader = core(writer.key, { sparse: true, allowPush: true })
+    await reader.ready()
+    const first = ask(reader, [0])
+    pair(writer, reader)
+    expect((await first).sent).toEqual([1])
+    const peer = writer.peers[0] as unknown as ExtensionPeer
+    expect(await writer.push(peer, 0)).toBe(false)
+    expect(await writer.push(peer, 99)).toBe(false)
+    expect(await writer.push(peer, -1)).toBe(false)
+    expect(await writer.push(peer, 1.5)).toBe(false)
+  })
+
+  it('a pushed block that does not verify ends the channel and is not stored', async () => {
+    const writer = core()
+    await writer.append(['a', 'b', 'c'])
+    const reader = core(writer.key, { sparse: true, allowPush: true })
+    await reader.ready()
+    const errors: Error[] = []
+    reader.on('peer-error', (err: Error) => errors.push(err))
+    const removed = new Promise<void>((resolve) => reader.once('peer-remove', () => resolve()))
+    writer.registerExtension('ask', {})
+    pair(writer, reader)
+    await new Promise<void>((resolve) => reader.once('peer-open', () => resolve()))
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    // Tamper with what the writer reads for block 1 so the pushed value no longer matches its hash.
+    const getBuffer = writer.getBuffer.bind(writer)
+    writer.getBuffer = async (i: number) => (i === 1 ? Buffer.from('forged') : getBuffer(i))
+    const peer = writer.peers[0] as unknown as ExtensionPeer
+    expect(await writer.push(peer, 1)).toBe(true)
+    await removed
+    expect(errors[0]).toMatchObject({ code: expect.stringMatching(/^ERR_/) })
+    expect(reader.has(1)).toBe(false)
+  })
+})
