@@ -159,7 +159,10 @@ export class Signer {
   private flush(): void {
     if (!this.queue.length) return
     const worker = this.queue.length > 1 || this.worker ? this.ensureWorker() : null
-    if (worker && this.inflightBatches >= MAX_INFLIGHT_BATCHES) return // sent when one returns
+    // Small batches wait for one to return (sent then); full ones go at once, so a tight loop of
+    // appends that does not yield keeps the worker busy instead of finding it idle when it does.
+    if (worker && this.inflightBatches >= MAX_INFLIGHT_BATCHES && this.queue.length < EAGER_BATCH)
+      return
     const jobs = this.queue
     this.queue = []
     if (!worker) {
