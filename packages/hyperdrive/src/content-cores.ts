@@ -6,6 +6,8 @@ import { Mutex } from './mutex.js'
 
 export class ContentCores {
   private readonly cores = new Map<DriveCore, Promise<DriveCore>>()
+  /** The same cores once open, for lookups that need no promise (reads of a ready drive). */
+  private readonly opened = new Map<DriveCore, DriveCore>()
   private readonly locks = new WeakMap<DriveCore, Mutex>()
 
   constructor(
@@ -16,6 +18,12 @@ export class ContentCores {
   /** Registers a content core the drive created itself (first open of a writable drive). */
   set(metadata: DriveCore, content: DriveCore): void {
     this.cores.set(metadata, Promise.resolve(content))
+    this.opened.set(metadata, content)
+  }
+
+  /** The content core of the trie's drive when it is already open (no I/O, no promise). */
+  current(trie: DriveTrie): DriveCore | undefined {
+    return this.opened.get(trie.feed)
   }
 
   /** The already opened content core of a metadata core, if any (no I/O). */
@@ -29,6 +37,12 @@ export class ContentCores {
     if (cached) return cached
     const opening = this.open(trie)
     this.cores.set(trie.feed, opening)
+    opening.then(
+      (core) => {
+        if (this.cores.get(trie.feed) === opening) this.opened.set(trie.feed, core)
+      },
+      () => {},
+    )
     // A failed open (e.g. header not available yet) is retried on the next call.
     opening.catch(() => {
       if (this.cores.get(trie.feed) === opening) this.cores.delete(trie.feed)

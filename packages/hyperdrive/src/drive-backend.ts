@@ -160,14 +160,15 @@ export interface DriveTrie {
   list(prefix: string, opts?: { hidden?: boolean }): Promise<TrieEntry[]>
   /**
    * Calls `visit` with the outer key and value of every node `iterator` would give, without
-   * building entries (names-only listings of huge directories). Optional: tries without it
-   * are listed through `iterator`.
+   * building entries (names-only listings of huge directories). Resolves false when it cannot
+   * (the prefix lies in, or the listing enters, a mounted trie): the caller then discards what
+   * was visited and lists through `iterator`. Optional: tries without it use `iterator`.
    */
   scan?(
     prefix: string,
     opts: TrieIteratorOptions,
     visit: (key: string, value: Buffer | null) => void,
-  ): Promise<void>
+  ): Promise<boolean>
   mount(key: string, mountKey: Buffer, opts?: TrieMountOptions): Promise<void>
   unmount(key: string): Promise<void>
   mountIterator(opts?: { recursive?: boolean }): AsyncIterable<{ path: string; trie: DriveTrie }>

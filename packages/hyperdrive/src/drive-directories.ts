@@ -73,18 +73,23 @@ async function namesOf(trie: DriveTrie, path: string, noMounts: boolean): Promis
   const skip = dirKey === '' ? 0 : dirKey.length + 1
   const names: string[] = []
   let self: Buffer | null | undefined
-  await trie.scan(dirKey, { recursive: false, noMounts, gt: false }, (key, value) => {
-    if (key === dirKey) {
-      self = value
-      return
-    }
-    const rel =
-      skip === 0 || (key.startsWith(dirKey) && key.charCodeAt(dirKey.length) === 47)
-        ? key.slice(skip)
-        : posix.relative(path, fromTrieKey(key))
-    const slash = rel.indexOf('/')
-    names.push(slash === -1 ? rel : rel.slice(0, slash))
-  })
+  const complete = await trie.scan(
+    dirKey,
+    { recursive: false, noMounts, gt: false },
+    (key, value) => {
+      if (key === dirKey) {
+        self = value
+        return
+      }
+      const rel =
+        skip === 0 || (key.startsWith(dirKey) && key.charCodeAt(dirKey.length) === 47)
+          ? key.slice(skip)
+          : posix.relative(path, fromTrieKey(key))
+      const slash = rel.indexOf('/')
+      names.push(slash === -1 ? rel : rel.slice(0, slash))
+    },
+  )
+  if (!complete) return null
   // A link at the listed path lists its target's entries: leave that to the full listing.
   if (self && Stat.decode(self).linkname) return null
   return names

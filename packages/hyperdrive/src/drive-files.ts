@@ -2,10 +2,10 @@
 // truncate and unlink, with hyperdrive@10's layout (content blocks first, then the Stat).
 import { Writable } from 'streamx'
 import { cutIntoBlocks } from './content-range.js'
-import type { DriveCore } from './drive-backend.js'
-import { type DriveContext, checkWritable } from './drive-context.js'
+import type { DriveCore, DriveTrie } from './drive-backend.js'
+import { type DriveContext, checkWritable, openedTrie } from './drive-context.js'
 import type { ReadFileOptions, WriteFileOptions } from './drive-options.js'
-import { lstatLocated, statLocated } from './drive-stat.js'
+import { isLink, lstatLocated, statLocated } from './drive-stat.js'
 import {
   ContentMismatchError,
   FileNotFoundError,
@@ -21,8 +21,24 @@ import { FileWriteStream, type WriteTarget, toBuffer } from './write-stream.js'
 
 /** Where the bytes of the file at `name` (a normalised path) are: core, blocks and size. */
 export async function locateFile(drive: DriveContext, name: string): Promise<FileLocation> {
-  const located = await statLocated(drive, name, true)
-  const st = located.stat
+  const root = drive.openTrie ?? (await openedTrie(drive))
+  const found = await root.get(toTrieKey(name))
+  // The common case, a node that is not a link: one lookup, one decode.
+  if (found.node !== null) {
+    const st = Stat.decode(found.node.value)
+    if (!isLink(st)) return fileLocation(drive, name, st, found.node.trie)
+  }
+  const located = await statLocated(drive, name, true, found)
+  return fileLocation(drive, name, located.stat, located.trie)
+}
+
+/** The content blocks the Stat `st` of `name` names, checked against its content core. */
+async function fileLocation(
+  drive: DriveContext,
+  name: string,
+  st: Stat,
+  trie: DriveTrie,
+): Promise<FileLocation> {
   if (st.mount?.hypercore) {
     const core = drive.corestore.get({ key: Buffer.from(st.mount.key), sparse: drive.sparse })
     await core.ready()
@@ -36,7 +52,7 @@ export async function locateFile(drive: DriveContext, name: string): Promise<Fil
     }
   }
   if (st.isDirectory()) throw new IsDirectoryError(name)
-  const core = await drive.contentCores.get(located.trie)
+  const core = drive.contentCores.current(trie) ?? (await drive.contentCores.get(trie))
   const end = st.offset + st.blocks
   if (end > core.length && !core.writable && core.update) {
     // A remote core may simply not be known that far yet: ask peers once.

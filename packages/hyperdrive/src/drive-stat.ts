@@ -1,5 +1,6 @@
 // Looking a path up: its Stat (following symlinks or not), the trie that owns it, and the
 // symlink-following source the directory listings use.
+import type { TrieGetResult } from './drive-backend.js'
 import { type DriveContext, type Located, openedTrie } from './drive-context.js'
 import { FileNotFoundError, TooManySymlinksError } from './errors.js'
 import { fixName, resolveLinkTarget, toTrieKey } from './paths.js'
@@ -8,14 +9,18 @@ import { Stat } from './stat.js'
 
 const MAX_SYMLINK_DEPTH = 40
 
-/** The Stat at `name` (a normalised path), not following a link there. */
+/**
+ * The Stat at `name` (a normalised path), not following a link there. `found` is the root
+ * trie's lookup of `name` when the caller already made it.
+ */
 export async function lstatLocated(
   drive: DriveContext,
   name: string,
   file: boolean,
+  found?: TrieGetResult,
 ): Promise<Located> {
   const root = drive.openTrie ?? (await openedTrie(drive))
-  const { node, trie, mount, innerPath } = await root.get(toTrieKey(name))
+  const { node, trie, mount, innerPath } = found ?? (await root.get(toTrieKey(name)))
   if (node)
     return {
       stat: Stat.decode(node.value),
@@ -40,21 +45,45 @@ export async function lstatLocated(
   throw new FileNotFoundError(name)
 }
 
-/** The Stat at `name` (a normalised path), following links; ELOOP past 40 of them. */
+/**
+ * The Stat at `name` (a normalised path), following links; ELOOP past 40 of them. `found` is
+ * the root trie's lookup of `name` when the caller already made it.
+ */
 export async function statLocated(
   drive: DriveContext,
   name: string,
   file: boolean,
+  found?: TrieGetResult,
 ): Promise<Located> {
   let path = name
   for (let depth = 0; depth <= MAX_SYMLINK_DEPTH; depth++) {
-    const located = await lstatLocated(drive, path, file)
+    const located = await lstatLocated(drive, path, file, depth === 0 ? found : undefined)
     // Only a real link is followed: an implicit directory copies its first child's Stat, linkname
     // included (as the original), and the original would wrongly follow that copied link.
-    if (!located.stat.linkname || !located.stat.isSymbolicLink()) return located
-    path = fixName(resolveLinkTarget(path, located.stat.linkname))
+    const linkname = located.stat.linkname
+    if (!linkname || !located.stat.isSymbolicLink()) return located
+    path = fixName(resolveLinkTarget(path, linkname))
   }
   throw new TooManySymlinksError(name)
+}
+
+/** A Stat that is a real link (an implicit directory's copied linkname is not followed). */
+export function isLink(st: Stat): boolean {
+  return !!st.linkname && st.isSymbolicLink()
+}
+
+/**
+ * stat() of a normalised path: one trie lookup and one decode when a node that is not a link
+ * is there (the common case); links, implicit directories and misses take the full walk.
+ */
+export async function statOf(drive: DriveContext, name: string): Promise<Stat> {
+  const root = drive.openTrie ?? (await openedTrie(drive))
+  const found = await root.get(toTrieKey(name))
+  if (found.node !== null) {
+    const st = Stat.decode(found.node.value)
+    if (!isLink(st)) return st
+  }
+  return (await statLocated(drive, name, false, found)).stat
 }
 
 /** The listing source of a drive: its trie and a stat that leaves out dangling links. */

@@ -51,7 +51,7 @@ import type {
   ReadFileOptions,
   WriteFileOptions,
 } from './drive-options.js'
-import { lstatLocated, statLocated } from './drive-stat.js'
+import { lstatLocated, statOf } from './drive-stat.js'
 import { createTag, deleteTag, getAllTags, getTaggedVersion, watchPath } from './drive-versions.js'
 import { InvalidArgumentError } from './errors.js'
 import { fixName, toTrieKey } from './paths.js'
@@ -313,7 +313,7 @@ export class Hyperdrive extends EventEmitter implements DriveContext {
 
   /** The Stat at `name`, following symlinks. ENOENT when nothing is there, ELOOP on cycles. */
   async stat(name: string): Promise<Stat> {
-    return (await statLocated(this, fixName(name), false)).stat
+    return statOf(this, fixName(name))
   }
 
   async access(name: string): Promise<void> {

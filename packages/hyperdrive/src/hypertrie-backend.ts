@@ -4,6 +4,7 @@ import { posix } from 'node:path'
 // drive picks the content core of a mounted drive. Mounts are resolved there, not here.
 import {
   Hypertrie,
+  MOUNT_FLAG,
   type MountableTrie as MountController,
   type MountInfo,
   MountableTrie,
@@ -47,9 +48,30 @@ function mountInfo(info: MountInfo): TrieMountInfo {
   }
 }
 
+const VISIBLE = { hidden: false } as const
+const HIDDEN = { hidden: true } as const
+
 /** One adapter per controller (the drive compares tries by identity to share content cores). */
 class TrieAdapters {
   private readonly byController = new WeakMap<Controller, HypertrieDriveTrie>()
+  private readonly infos = new WeakMap<MountInfo, TrieMountInfo>()
+
+  /** The drive's copy of a controller's mount info, made once per info object (per lookup). */
+  info(m: MountInfo): TrieMountInfo {
+    const known = this.infos.get(m)
+    if (
+      known &&
+      known.key === m.key &&
+      known.version === m.version &&
+      known.localPath === m.localPath &&
+      known.remotePath === m.remotePath
+    )
+      return known
+    const made = Object.freeze(mountInfo(m))
+    this.infos.set(m, made)
+    return made
+  }
+
   wrap(c: Controller): HypertrieDriveTrie {
     let t = this.byController.get(c)
     if (!t) {
@@ -95,8 +117,8 @@ export class HypertrieDriveTrie implements DriveTrie {
       value: n.valueBuffer ?? Buffer.alloc(0),
       seq: n.seq,
       flags: n.flags,
-      trie: this.adapters.wrap(n.trie),
-      mount: mountInfo(n.mount),
+      trie: n.trie === this.controller ? this : this.adapters.wrap(n.trie),
+      mount: this.adapters.info(n.mount),
       innerPath: n.innerPath,
     }
   }
@@ -117,7 +139,7 @@ export class HypertrieDriveTrie implements DriveTrie {
   }
 
   async get(key: string, opts: { hidden?: boolean } = {}): Promise<TrieGetResult> {
-    const node = await this.controller.get(key, { hidden: opts.hidden })
+    const node = await this.controller.get(key, opts.hidden ? HIDDEN : VISIBLE)
     if (node) {
       const e = this.entry(node)
       return { node: e, trie: e.trie, mount: e.mount, innerPath: e.innerPath }
@@ -159,8 +181,24 @@ export class HypertrieDriveTrie implements DriveTrie {
     prefix: string,
     opts: TrieIteratorOptions,
     visit: (key: string, value: Buffer | null) => void,
-  ): Promise<void> {
-    for await (const n of this.controller.iterator(prefix, opts)) visit(n.key, n.valueBuffer)
+  ): Promise<boolean> {
+    const controller = this.controller
+    if ((await controller.loadMount(prefix)).trie !== controller) return false
+    // The prefix lies in this trie: its plain iterator gives the same nodes as the controller's
+    // (which wraps it in two generator layers per entry), unless a mount has to be entered.
+    const it = controller.trie.iterator(prefix, {
+      recursive: opts.recursive,
+      hidden: opts.hidden,
+      gt: false,
+    })
+    const nests = !opts.noMounts
+    const gt = !!opts.gt
+    for (let n = await it.next(); n !== null; n = await it.next()) {
+      if (nests && n.flags === MOUNT_FLAG && (opts.recursive || n.key === prefix)) return false
+      if (gt && n.key === prefix) continue
+      visit(n.key, n.valueBuffer)
+    }
+    return true
   }
 
   async list(prefix: string, opts: { hidden?: boolean } = {}): Promise<TrieEntry[]> {

@@ -157,6 +157,14 @@ describe('Hyperdrive on our layers', () => {
     await a.writeFile('/mounted/through-a.txt', 'via a')
     expect(await b.readFile('/through-a.txt', 'utf-8')).toBe('via a')
     expect((await a.readdir('/mounted')).sort()).toEqual(['inb.txt', 'through-a.txt'])
+    // Names-only listings beside, at and below a mount point (the fast scan must defer to mounts).
+    await b.writeFile('/sub/deep.txt', 'below')
+    await a.writeFile('/beside.txt', 'next to the mount')
+    expect((await a.readdir('/')).sort()).toEqual(['beside.txt', 'mounted'])
+    expect(await a.readdir('/mounted/sub')).toEqual(['deep.txt'])
+    expect(await a.readdir('/', { noMounts: true })).toContain('mounted')
+    await a.unlink('/beside.txt')
+    await b.unlink('/sub/deep.txt')
     expect((await a.readdir('/', { recursive: true })).sort()).toEqual([
       'mounted',
       'mounted/inb.txt',
