@@ -94,6 +94,20 @@ declare module 'sodium-native' {
   export function crypto_stream_xor_update(state: Buf, ciphertext: Buf, message: Buf): void
   export function crypto_stream_xor_final(state: Buf): void
 
+  export const crypto_stream_salsa20_KEYBYTES: number
+  export const crypto_stream_salsa20_NONCEBYTES: number
+  export const crypto_stream_salsa20_xor_STATEBYTES: number
+  export function crypto_stream_salsa20_xor(
+    ciphertext: Buf,
+    message: Buf,
+    nonce: Buf,
+    key: Buf,
+  ): void
+  /** Incremental Salsa20 (8-byte nonce): keeps the keystream position across calls in `state`. */
+  export function crypto_stream_salsa20_xor_init(state: Buf, nonce: Buf, key: Buf): void
+  export function crypto_stream_salsa20_xor_update(state: Buf, ciphertext: Buf, message: Buf): void
+  export function crypto_stream_salsa20_xor_final(state: Buf): void
+
   export const crypto_shorthash_BYTES: number
   export const crypto_shorthash_KEYBYTES: number
   /** SipHash-2-4. */

@@ -37,6 +37,7 @@ export function writeVarint(buf: Uint8Array, offset: number, value: number): num
 
 /** Length of a length-delimited bytes field body (varint length ‖ bytes), as the original writes it. */
 export function bytesFieldLength(value: Uint8Array): number {
+  if (value instanceof Uint8Array) return varintLength(value.byteLength) + value.byteLength
   return encodings.bytes.encodingLength(value)
 }
 
