@@ -19,6 +19,11 @@ export class BlockOffsets {
     return { offset: start, size: end - start }
   }
 
+  /** Where block `index` starts, when known (the end of block index - 1 says it too); else NaN. */
+  startOf(index: number): number {
+    return index < this.offsets.length ? this.offsets[index] : Number.NaN
+  }
+
   /** Remembers that block `index` starts at `offset` and has `size` bytes. */
   set(index: number, offset: number, size: number): void {
     if (!this.reserve(index + 2)) return

@@ -6,7 +6,8 @@ import type { Readable, Writable } from 'streamx'
 import { Bitfield } from './bitfield.js'
 import { BlockOffsets } from './block-offsets.js'
 import { type Codec, type ValueEncoding, encodeBlock, toCodec } from './codecs.js'
-import { type KeyPair, type TreeNode, discoveryKey, keyPair, leafHash, signable } from './crypto.js'
+import { type KeyPair, type TreeNode, discoveryKey, keyPair, signable } from './crypto.js'
+import { DATA_WINDOW_SIZE, DataWindow } from './data-window.js'
 import { Download, type DownloadHandle } from './download.js'
 import {
   BlockNotAvailableError,
@@ -28,6 +29,7 @@ import {
   PUSH_EXTENSION,
 } from './feed-extensions.js'
 import { MerkleTree } from './merkle-tree.js'
+import { NodeCache } from './node-cache.js'
 import {
   type AppendOptions,
   type DownloadRange,
@@ -107,8 +109,10 @@ type HypercoreEvents = {
   error: [err: Error]
 }
 
+/** Tree nodes read per storage read when one is missing from the cache. */
+const NODE_READ_RUN = 32
+
 /** The nodes an append creates that fall outside its contiguous slot range. */
-const NODE_CACHE_LIMIT = 65536
 
 export class Hypercore extends EventEmitter<HypercoreEvents> {
   key: Buffer | null
@@ -147,8 +151,9 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   private merkle: MerkleTree | null = null
   private appendQueue: PendingAppend[] = []
   private appending: Promise<void> | null = null
-  private readonly nodeCache = new Map<number, TreeNode>()
+  private readonly nodeCache = new NodeCache()
   private readonly offsets = new BlockOffsets()
+  private readonly dataWindow = new DataWindow()
   private readonly durable: boolean
   private readonly alwaysIfAvailable: boolean
   private writeChain: Promise<void> = Promise.resolve()
@@ -574,15 +579,25 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   // --- reading ---
 
   private cacheNode(node: TreeNode): void {
-    if (this.nodeCache.size >= NODE_CACHE_LIMIT) this.nodeCache.clear()
-    this.nodeCache.set(node.index, node)
+    this.nodeCache.set(node)
   }
 
   /** A stored tree node (throws ERR_CORRUPT_STORAGE when absent). */
   async getNode(index: number): Promise<TreeNode> {
     const cached = this.nodeCache.get(index)
     if (cached) return cached
-    const node = await this.storage.getNode(index)
+    // Proofs and offsets walk neighbouring nodes: read the aligned run around `index` at once
+    // and keep the ones the tree bits say are stored (never a slot a write may be filling).
+    const first = index - (index % NODE_READ_RUN)
+    // Not past the last node a core of this length has (reading past the file end fails).
+    const count = Math.min(NODE_READ_RUN, Math.max(index + 1, 2 * this.length - 1) - first)
+    const run = await this.storage.getNodeRun(first, count).catch(() => null)
+    if (run) {
+      const bits = this.treeBits
+      for (const node of run)
+        if (node.index !== index && bits.getTree(node.index)) this.cacheNode(node)
+    }
+    const node = run?.find((n) => n.index === index) ?? (await this.storage.getNode(index))
     this.cacheNode(node)
     return node
   }
@@ -599,11 +614,29 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     return { offset, size: leaf.size }
   }
 
-  /** The raw bytes of a stored block (no waiting). */
-  async getBuffer(index: number): Promise<Buffer> {
+  /**
+   * The raw bytes of a stored block (no waiting). Small blocks may come back as a view into the
+   * read-ahead window (`copy` makes them standalone, for callers that keep them).
+   */
+  async getBuffer(index: number, copy = false): Promise<Buffer> {
     const known = this.offsets.get(index)
     const { offset, size } = known ?? (await this.dataOffset(index))
-    return this.storage.readData(offset, size)
+    const window = this.dataWindow
+    let bytes = window.get(offset, size)
+    if (bytes === null && size * 4 < DATA_WINDOW_SIZE) {
+      const end = Math.min(offset + DATA_WINDOW_SIZE, this.byteLength)
+      if (end > offset + size) {
+        const generation = window.begin()
+        // Past the end of a sparse data file the read fails: read the block alone then.
+        const ahead = await this.storage.readData(offset, end - offset).catch(() => null)
+        if (ahead) {
+          window.set(offset, ahead, generation)
+          bytes = ahead.subarray(0, size)
+        }
+      }
+    }
+    if (bytes === null) return this.storage.readData(offset, size)
+    return copy ? Buffer.from(bytes) : bytes
   }
 
   /** Block `index`, decoded; waits for peers when missing unless `wait: false`. */
@@ -620,7 +653,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
       const ifAvailable = opts.ifAvailable ?? this.alwaysIfAvailable
       await this.waiters.waitForBlock(this, index, opts.timeout ?? 0, ifAvailable)
     }
-    const data = await this.getBuffer(index)
+    const data = await this.getBuffer(index, true)
     return codec.decode(data)
   }
 
@@ -840,6 +873,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
       last + 1 === this.length
         ? { offset: this.byteLength, size: 0 }
         : await this.dataOffset(last + 1).catch(() => null)
+    this.dataWindow.invalidate()
     if (from && to) await this.storage.deleteData(from.offset, to.offset - from.offset)
     this.emit('clear', start, end)
     await this.syncBitfield()
@@ -908,17 +942,21 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     if (this.closed) throw new ClosedError('Hypercore is closed')
     const writes: Promise<void>[] = []
     for (const node of v.nodes) writes.push(this.storage.putNode(node))
-    if (v.data?.length) {
-      const leaf = { index: 2 * v.index, hash: leafHash(v.data), size: v.data.length }
-      const roots = flat.fullRoots(2 * v.index)
-      let offset = 0
-      for (const r of roots) {
-        const local = v.nodes.find((n) => n.index === r)
-        offset += local ? local.size : (await this.getNode(r)).size
+    if (v.data?.length && v.leaf) {
+      // Where the block goes: right after the previous block when its end is known, else the
+      // sizes of the roots left of it.
+      let offset = this.offsets.startOf(v.index)
+      if (Number.isNaN(offset)) {
+        offset = 0
+        for (const r of flat.fullRoots(2 * v.index)) {
+          const local = v.nodes.find((n) => n.index === r)
+          offset += local ? local.size : (await this.getNode(r)).size
+        }
       }
+      this.dataWindow.invalidate()
       writes.push(this.storage.writeData(offset, v.data))
       this.offsets.set(v.index, offset, v.data.length)
-      this.cacheNode(leaf)
+      this.cacheNode(v.leaf)
     }
     if (v.signature) writes.push(this.storage.putSignatures(v.signatureIndex, v.signature))
     await Promise.all(writes)

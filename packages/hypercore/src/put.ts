@@ -22,6 +22,8 @@ export interface VerifyContext {
 export interface VerifiedPut {
   index: number
   data: Buffer | null
+  /** The leaf node of `data` (hashed once, here). */
+  leaf: TreeNode | null
   /** Tree nodes to store (visited + roots used), not yet present locally. */
   nodes: TreeNode[]
   /** Signature to store at `signatureIndex` (null when the proof reached a trusted node). */
@@ -84,8 +86,10 @@ export async function verifyProof(
 
   const visited: TreeNode[] = []
   let top: TreeNode
+  let leaf: TreeNode | null = null
   if (data) {
     top = { index: 2 * index, hash: leafHash(data), size: data.length }
+    leaf = top
   } else {
     const first = remote.shift()
     if (!first || first.index !== 2 * index)
@@ -96,6 +100,7 @@ export async function verifyProof(
   const result = (nodes: TreeNode[]): VerifiedPut => ({
     index,
     data,
+    leaf,
     nodes,
     signature: null,
     signatureIndex: -1,
@@ -155,6 +160,7 @@ export async function verifyProof(
   return {
     index,
     data,
+    leaf,
     nodes: visited.concat(extra),
     signature: proof.signature,
     signatureIndex: proof.signature ? length - 1 : -1,
