@@ -80,12 +80,29 @@ export class FrameDecoder {
           offset++ // keep-alive
           continue
         }
-        if (l < 0x80 && offset + 1 + l <= len && chunk[offset + 1] < 0x80) {
+        if (
+          l < 0x80 &&
+          offset + 1 + l <= len &&
+          chunk[offset + 1] < 0x80 &&
+          l - 1 <= this.maxSize
+        ) {
           const header = chunk[offset + 1]
           const start = offset + 2
           offset = start + l - 1
           this.onframe(header >>> 4, header & 15, chunk, start, offset)
           continue
+        }
+        // Same for a 2-byte length (frames of 128 B .. 16 KiB: 1 KiB blocks with their proofs).
+        const l2 = chunk[offset + 1]
+        if (l >= 0x80 && l2 < 0x80 && l2 !== 0 && offset + 2 < len) {
+          const length = (l & 0x7f) | (l2 << 7)
+          const header = chunk[offset + 2]
+          if (header < 0x80 && offset + 2 + length <= len && length - 1 <= this.maxSize) {
+            const start = offset + 3
+            offset = start + length - 1
+            this.onframe(header >>> 4, header & 15, chunk, start, offset)
+            continue
+          }
         }
       }
       offset = this.readVarint(chunk, offset)

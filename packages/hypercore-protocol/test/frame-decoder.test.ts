@@ -125,6 +125,24 @@ describe('FrameDecoder', () => {
     )
   })
 
+  it('honours a smaller configured maximum for short whole frames too', () => {
+    for (const bodyLength of [20, 126, 200]) {
+      const d = new FrameDecoder(() => {}, 16)
+      expect(() =>
+        d.push(encodeFrame({ channel: 1, type: 9, body: '00'.repeat(bodyLength) })),
+      ).toThrow(FrameTooLargeError)
+    }
+  })
+
+  it('reads a non-minimal 2-byte length varint like the original (value of the low bits)', () => {
+    // 0x83 0x00 is the length 3 written in two bytes: header 0x19, body 'abcd'.
+    const bytes = Buffer.from([0x83, 0x00, 0x19, 0xab, 0xcd, 0x02, 0x19, 0xee])
+    expect(collect([bytes])).toEqual([
+      { channel: 1, type: 9, body: 'abcd' },
+      { channel: 1, type: 9, body: 'ee' },
+    ])
+  })
+
   it('rejects overlong varints', () => {
     const d = new FrameDecoder(() => {})
     expect(() => d.push(Buffer.alloc(9, 0x80))).toThrow(InvalidFrameError)
