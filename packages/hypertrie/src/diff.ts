@@ -5,6 +5,7 @@ import { type LookupOptions, lookup, lookupLength, lookupTarget } from './get.js
 import { ProtoReader } from './messages/protobuf.js'
 import type { NodeSource } from './node-source.js'
 import { isComponentEnd } from './path-hash.js'
+import type { BucketTable } from './trie-buffer.js'
 import type { TrieNode } from './trie-node.js'
 
 export interface DiffOptions {
@@ -42,8 +43,17 @@ function seqOf(n: TrieNode | null): number {
 function doneAt(n: TrieNode | null, i: number): boolean {
   return n !== null && i >= n.length
 }
-function bucketOf(n: TrieNode | null, i: number): number[] {
-  return n?.trie[i] || []
+// the lock-step walk decodes each node's table once per diff (cached nodes keep only the
+// stored form, so the decoded tables live as long as the diff)
+type DecodedTables = WeakMap<TrieNode, BucketTable>
+function bucketOf(tables: DecodedTables, n: TrieNode | null, i: number): number[] {
+  if (n === null) return []
+  let table = tables.get(n)
+  if (table === undefined) {
+    table = n.tableView()
+    tables.set(n, table)
+  }
+  return table[i] || []
 }
 function notInBucket(val: number, seq: number, bucket: number[]): boolean {
   for (; val < bucket.length; val += 5) if (bucket[val] === seq) return false
@@ -65,6 +75,7 @@ export class NodeDiff {
   private readonly checkpointBuf: Uint8Array | null
   private readonly onnode: ((node: TrieNode) => void) | null
   private stack: Entry[] = []
+  private readonly tables: DecodedTables = new WeakMap()
   private opened: Promise<void> | null = null
   private loads: Promise<void>[] = []
 
@@ -161,8 +172,8 @@ export class NodeDiff {
 
       const leftVal = left ? left.digit(i) : 5
       const rightVal = right ? right.digit(i) : 6
-      const leftBucket = bucketOf(left, i)
-      const rightBucket = bucketOf(right, i)
+      const leftBucket = bucketOf(this.tables, left, i)
+      const rightBucket = bucketOf(this.tables, right, i)
       const needsCheck: number[] = []
 
       for (let j = 0; j < 5; j++) {

@@ -13,7 +13,7 @@ import {
   NotWritableError,
 } from './errors.js'
 import type { TrieFeed } from './feed.js'
-import { type LookupOptions, lookup, lookupTarget } from './get.js'
+import { type LookupOptions, lookup, lookupCached, lookupTarget } from './get.js'
 import { type HistoryOptions, NodeHistory } from './history.js'
 import { type IteratorOptions, NodeIterator } from './iterator.js'
 import { LookupExtension } from './lookup-extension.js'
@@ -128,6 +128,8 @@ interface InternalOptions extends HypertrieOptions {
   shared?: Shared
   checkout?: number
 }
+
+const NO_GET_OPTIONS: GetOptions = {}
 
 function isOptions(x: unknown): x is HypertrieOptions {
   return typeof x === 'object' && x !== null && !(x instanceof Uint8Array)
@@ -294,14 +296,30 @@ export class Hypertrie<T = unknown> extends EventEmitter {
   }
 
   /** Raw lookup (internal node); used by the mount controller. */
-  async getNode(key: string, opts: GetOptions = {}): Promise<TrieNode | null> {
+  getNode(key: string, opts: GetOptions = NO_GET_OPTIONS): Promise<TrieNode | null> {
+    try {
+      const target = lookupTarget(this.src, key, !!opts.hidden)
+      const hit = this.lookupCached(target, opts)
+      return hit === undefined ? this.lookupNode(target, opts) : Promise.resolve(hit)
+    } catch (err) {
+      return Promise.reject(err)
+    }
+  }
+
+  /** The lookup answered from cached nodes alone; undefined when it needs a read or a peer. */
+  private lookupCached(target: TrieNode, opts: GetOptions): TrieNode | null | undefined {
+    if (!this.opened || this.shared.closed || opts.onseq) return undefined
+    if (!this.checkoutVersion && this.alwaysUpdate && opts.wait !== false) return undefined
+    return lookupCached(this.src, this.headSeqNow(), target, !!opts.prefix, !!opts.closest)
+  }
+
+  private async lookupNode(target: TrieNode, opts: GetOptions): Promise<TrieNode | null> {
     if (this.shared.closed) throw new ClosedError()
     // skip the async head lookup when nothing has to be asked of peers
     const head =
       this.opened && (this.checkoutVersion || !this.alwaysUpdate || opts.wait === false)
         ? this.headSeqNow()
         : await this.headSeq(opts)
-    const target = lookupTarget(this.src, key, !!opts.hidden)
     const lo: LookupOptions = {
       prefix: opts.prefix,
       closest: opts.closest,
@@ -321,9 +339,15 @@ export class Hypertrie<T = unknown> extends EventEmitter {
     return lookup(this.src, head, target, lo)
   }
 
-  async get(key: string, opts?: GetOptions): Promise<HypertrieNode<T> | null> {
-    const n = await this.getNode(key, opts)
-    return n ? this.final(n) : null
+  get(key: string, opts: GetOptions = NO_GET_OPTIONS): Promise<HypertrieNode<T> | null> {
+    try {
+      const target = lookupTarget(this.src, key, !!opts.hidden)
+      const hit = this.lookupCached(target, opts)
+      if (hit !== undefined) return Promise.resolve(hit === null ? null : this.final(hit))
+      return this.lookupNode(target, opts).then((n) => (n === null ? null : this.final(n)))
+    } catch (err) {
+      return Promise.reject(err)
+    }
   }
 
   private assertWritable(): void {
@@ -352,8 +376,6 @@ export class Hypertrie<T = unknown> extends EventEmitter {
         node.seq = this.feed.length
         await this.feed.append(node.encode())
         src.cache.set(node.seq, node)
-        // the old head's table was only needed to build this node
-        src.peek(node.seq - 1)?.compact()
       },
       hash: src.hash,
     }
@@ -422,7 +444,6 @@ export class Hypertrie<T = unknown> extends EventEmitter {
         head: () => head,
         append: async (node) => {
           node.seq = offset + list.length
-          node.seal()
           list.push(node)
         },
         hash: src.hash,
@@ -441,9 +462,6 @@ export class Hypertrie<T = unknown> extends EventEmitter {
       }
       if (list.length) await this.feed.append(list.map((n) => n.encode()))
       for (const n of list) src.cache.set(n.seq, n)
-      // keep only the new head's decoded table; the rest stay in their encoded form
-      if (list.length) src.peek(offset - 1)?.compact()
-      for (let k = 0; k < list.length - 1; k++) list[k].compact()
       return list
     })
     return nodes.map((n) => this.final(n))

@@ -24,7 +24,7 @@ const OUT = Buffer.allocUnsafe(8)
 
 /** Eight SipHash bytes per component, concatenated. */
 export function hashComponents(components: string[]): Uint8Array {
-  const out = new Uint8Array(8 * components.length)
+  const out = Buffer.allocUnsafe(8 * components.length)
   for (let i = 0; i < components.length; i++) {
     const c = components[i]
     const input =
@@ -35,6 +35,77 @@ export function hashComponents(components: string[]): Uint8Array {
     out.set(OUT, i * 8)
   }
   return out
+}
+
+const SLASH = 47
+
+const PATH_SCRATCH = Buffer.allocUnsafeSlow(1024)
+
+/**
+ * hashComponents(splitKey(key)) as a latin1 string (one char per byte, see TrieNode.path),
+ * without building the component strings: the key is written once as UTF-8 and split on "/"
+ * bytes ("/" never occurs inside a multi-byte sequence).
+ */
+export function hashKey(key: string): string {
+  const bytes =
+    key.length * 3 <= SCRATCH.length
+      ? SCRATCH.subarray(0, SCRATCH.write(key, 0, 'utf-8'))
+      : Buffer.from(key, 'utf-8')
+  const n = bytes.length
+  // splitKey drops one empty first part (the key is empty or starts with "/") and then one
+  // empty last part (the key ends with "/" and parts remain)
+  let start = 0
+  if (n === 0 || bytes[0] === SLASH) start = 1
+  let end = n
+  if (start <= n - 1 && bytes[n - 1] === SLASH) end = n - 1
+  // parts of bytes[start, end): separators + 1, none when the shifted key had nothing left
+  let count = 0
+  if (start <= end && !(start > n - 1 && end === n)) {
+    count = 1
+    for (let k = start; k < end; k++) if (bytes[k] === SLASH) count++
+  }
+  const out = 8 * count <= PATH_SCRATCH.length ? PATH_SCRATCH : Buffer.allocUnsafe(8 * count)
+  let from = start
+  for (let c = 0; c < count; c++) {
+    let to = from
+    while (to < end && bytes[to] !== SLASH) to++
+    sodium.crypto_shorthash(OUT, bytes.subarray(from, to), ZERO_KEY)
+    OUT.copy(out, c * 8)
+    from = to + 1
+  }
+  return out.toString('latin1', 0, 8 * count)
+}
+
+// bounds of component j of a key as splitKey numbers them: start returned, end in partEnd
+let partEnd = 0
+function componentStart(key: string, j: number): number {
+  const n = key.length
+  if (n === 0) return -1
+  let s = key.charCodeAt(0) === SLASH ? 1 : 0
+  for (let k = 0; k < j; k++) {
+    const p = key.indexOf('/', s)
+    if (p === -1) return -1
+    s = p + 1
+  }
+  let e = key.indexOf('/', s)
+  if (e === -1) e = n
+  // an empty last part is dropped by splitKey
+  if (s === n) return -1
+  partEnd = e
+  return s
+}
+
+/** splitKey(a)[j] === splitKey(b)[j], without splitting. */
+export function sameComponent(a: string, b: string, j: number): boolean {
+  const sa = componentStart(a, j)
+  const ea = partEnd
+  const sb = componentStart(b, j)
+  const eb = partEnd
+  if (sa === -1 || sb === -1) return sa === sb
+  const len = ea - sa
+  if (len !== eb - sb) return false
+  for (let k = 0; k < len; k++) if (a.charCodeAt(sa + k) !== b.charCodeAt(sb + k)) return false
+  return true
 }
 
 /** Path length: 1 hidden digit + 4 digits per hash byte + 1 terminator. */

@@ -82,8 +82,8 @@ export function decodeTrieBuffer(buf: Uint8Array, maxLength: number): BucketTabl
 }
 
 /**
- * Checks a bucket table without building it: well-formed varints, positions inside the table,
- * at most 31 slots, and every pointer naming an older block than `seq`. Nodes only ever point
+ * Checks a bucket table without building it: well-formed varints, ascending positions inside
+ * the table, at most 31 slots, and every pointer naming an older block than `seq`. Nodes only ever point
  * backwards in the log, so anything else (itself, a newer block, past the feed end) is
  * corruption; refusing it rules out cycles and waits on blocks that will never exist.
  */
@@ -92,9 +92,14 @@ export function checkTrieBuffer(buf: Uint8Array, maxLength: number, seq: number)
   const len = r.varint()
   if (len > maxLength)
     throw new DecodeError(`bucket table length ${len} exceeds path length ${maxLength}`)
+  let last = -1
   while (!r.done) {
     const i = r.varint()
     if (i >= len) throw new DecodeError(`bucket at position ${i} past table length ${len}`)
+    // hypertrie@5 writes buckets in ascending position order, and tables are read in place
+    // with a forward cursor: anything else is corruption
+    if (i <= last) throw new DecodeError(`bucket at position ${i} after position ${last}`)
+    last = i
     let bits = r.varint()
     if (bits >= 2 ** MAX_SLOTS) throw new DecodeError(`bucket at position ${i} has too many slots`)
     while (bits) {

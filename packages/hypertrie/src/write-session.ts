@@ -2,7 +2,8 @@
 // condition, append; and the delete-as-re-put of a neighbour (hypertrie@5's put/del/batch).
 import { walkDelete } from './del.js'
 import type { MaybeNode, NodeLoader } from './node-source.js'
-import { walkPut } from './put.js'
+import { returnScratch, takeScratch, walkPut } from './put.js'
+import { EMPTY_TABLE } from './table-cursor.js'
 import { HIDDEN_FLAG, type KeyHash, TrieNode } from './trie-node.js'
 
 /** Where a write gets its head and its older nodes, and how it appends. */
@@ -39,10 +40,17 @@ export async function writePut(
   flags: number,
   params: PutParams,
 ): Promise<TrieNode> {
-  const node = new TrieNode(key, valueBuffer, flags, 0, [], t.hash)
+  const node = new TrieNode(key, valueBuffer, flags, 0, EMPTY_TABLE, t.hash)
   const h = t.head()
   const head = h instanceof Promise ? await h : h
-  const closest = await walkPut(t.load, node, head, params.skipSeq ?? 0)
+  const scratch = takeScratch()
+  let closest: TrieNode | null
+  try {
+    closest = await walkPut(t.load, node, head, params.skipSeq ?? 0, scratch)
+    node.table = scratch.table.finish()
+  } finally {
+    returnScratch(scratch)
+  }
   if (params.condition) {
     const existing = closest !== null && closest.key === node.key ? closest : null
     const proceed = await params.condition(params.closest ? closest : existing, node)
@@ -65,7 +73,7 @@ export async function writeDel(
   key: string,
   params: DelParams,
 ): Promise<TrieNode | null> {
-  const target = new TrieNode(key, null, params.hidden ? HIDDEN_FLAG : 0, 0, [], t.hash)
+  const target = new TrieNode(key, null, params.hidden ? HIDDEN_FLAG : 0, 0, EMPTY_TABLE, t.hash)
   const h = t.head()
   const walk = await walkDelete(t.load, target, h instanceof Promise ? await h : h)
   const deleted = walk.deleted

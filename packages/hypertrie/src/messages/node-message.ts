@@ -12,7 +12,7 @@ import {
 export interface NodeMessage {
   key: string
   valueBuffer: Buffer | null
-  trieBuffer: Buffer | null
+  trieBuffer: Uint8Array | null
   seq: number
   flags: number
 }
@@ -30,6 +30,28 @@ export function encodeNodeMessage(m: NodeMessage): Buffer {
   if (m.trieBuffer !== null) w.bytes(3, m.trieBuffer)
   w.uint(4, m.seq)
   w.uint(5, m.flags)
+  return w.finish()
+}
+
+/** encodeNodeMessage for a node whose table is held as a latin1 string (see table-cursor.ts). */
+export function encodeNodeBlock(
+  key: string,
+  valueBuffer: Buffer | null,
+  table: string,
+  seq: number,
+  flags: number,
+): Buffer {
+  const keyLength = Buffer.byteLength(key, 'utf-8')
+  let size = bytesFieldLength(1, keyLength)
+  if (valueBuffer !== null) size += bytesFieldLength(2, valueBuffer.length)
+  size += bytesFieldLength(3, table.length)
+  size += uintFieldLength(4, seq) + uintFieldLength(5, flags)
+  const w = new ProtoWriter(size)
+  w.utf8(1, key, keyLength)
+  if (valueBuffer !== null) w.bytes(2, valueBuffer)
+  w.latin1(3, table)
+  w.uint(4, seq)
+  w.uint(5, flags)
   return w.finish()
 }
 

@@ -49,6 +49,20 @@ export class ProtoWriter {
     this.bytes(field, value)
   }
 
+  /** A string field of `byteLength` UTF-8 bytes, written without an intermediate Buffer. */
+  utf8(field: number, value: string, byteLength: number): void {
+    this.tag(field, WIRE_BYTES)
+    this.varint(byteLength)
+    this.offset += this.buf.write(value, this.offset, byteLength, 'utf-8')
+  }
+
+  /** A bytes field held as a latin1 string (one char per byte). */
+  latin1(field: number, value: string): void {
+    this.tag(field, WIRE_BYTES)
+    this.varint(value.length)
+    this.offset += this.buf.write(value, this.offset, value.length, 'latin1')
+  }
+
   uint(field: number, value: number): void {
     this.tag(field, WIRE_VARINT)
     this.varint(value)
