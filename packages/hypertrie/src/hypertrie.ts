@@ -478,10 +478,16 @@ export class Hypertrie<T = unknown> extends EventEmitter {
     prefix?: string | IteratorOptions,
     opts?: IteratorOptions,
   ): Promise<HypertrieNode<T>[]> {
-    const ite = this.iterator(prefix, opts)
+    if (typeof prefix === 'object') return this.list('', prefix)
+    const ite = new NodeIterator(this.iteratorHost(), normalizeKey(prefix ?? ''), opts ?? {})
     const out: HypertrieNode<T>[] = []
-    for (let n = await ite.next(); n !== null; n = await ite.next()) out.push(n)
-    return out
+    for (;;) {
+      // cached nodes come out synchronously; only reads are awaited
+      let n = ite.nextSync()
+      if (n === undefined) n = await ite.next()
+      if (n === null) return out
+      out.push(this.final(n))
+    }
   }
 
   createReadStream(prefix?: string, opts?: IteratorOptions): Readable {
@@ -674,17 +680,29 @@ export class TrieIterator<T = unknown> implements AsyncIterable<HypertrieNode<T>
     private readonly inner: NodeIterator,
   ) {}
 
-  async next(): Promise<HypertrieNode<T> | null> {
-    const n = await this.inner.next()
-    return n ? this.trie.final(n) : null
+  next(): Promise<HypertrieNode<T> | null> {
+    try {
+      // a cached node resolves at once, without an async function per entry
+      const n = this.inner.nextSync()
+      if (n !== undefined) return Promise.resolve(n === null ? null : this.trie.final(n))
+    } catch (err) {
+      return Promise.reject(err)
+    }
+    return this.inner.next().then((n) => (n === null ? null : this.trie.final(n)))
   }
 
   checkpoint(): Buffer {
     return this.inner.checkpoint()
   }
 
-  async *[Symbol.asyncIterator](): AsyncGenerator<HypertrieNode<T>> {
-    for (let n = await this.next(); n !== null; n = await this.next()) yield n
+  [Symbol.asyncIterator](): AsyncIterator<HypertrieNode<T>> {
+    return {
+      next: () =>
+        this.next().then(
+          (value): IteratorResult<HypertrieNode<T>> =>
+            value === null ? { done: true, value: undefined } : { done: false, value },
+        ),
+    }
   }
 }
 

@@ -1,11 +1,13 @@
 // Depth-first iteration in digit order from a prefix node (hypertrie@5's lib/iterator.js):
 // terminator first, then digits 0-3; colliding siblings sorted by key; checkpointable.
+// Each stack entry reads its node's stored table with a cursor, jumps straight over positions
+// without a bucket, and `nextSync` walks cached nodes without a promise per entry.
 import { encode as encodeVarint } from 'varint'
 import { DecodeError } from './errors.js'
 import { type LookupOptions, lookup, lookupLength, lookupTarget } from './get.js'
 import { ProtoReader } from './messages/protobuf.js'
 import type { MaybeNode, NodeSource, ReadOptions } from './node-source.js'
-import type { BucketTable } from './trie-buffer.js'
+import { TableCursor } from './table-cursor.js'
 import type { TrieNode } from './trie-node.js'
 
 const ORDER = [3, 2, 1, 0, 4]
@@ -38,8 +40,9 @@ interface StackEntry {
   i: number
   seq: number
   node: TrieNode | null
-  /** The node's table, decoded once per entry (not kept on the cached node). */
-  table: BucketTable | null
+  /** Where this entry's cursor over the node's table stands (off -1: not started). */
+  off: number
+  next: number
 }
 
 /** What an iterator needs from its trie. */
@@ -64,6 +67,10 @@ export class NodeIterator {
   private readonly onseq: ((seq: number) => void) | null
   private readonly readOpts: ReadOptions
   private stack: StackEntry[] = []
+  private readonly cursor = new TableCursor()
+  /** Reads the last step started; the step's sibling sorts run once they are in. */
+  private pending: Promise<unknown> | null = null
+  private pendingSorts: number[] | null = null
   private start = 0
   private end = 0
   private openPromise: Promise<void> | null = null
@@ -128,7 +135,7 @@ export class NodeIterator {
     this.start = lookupLength(target, true)
     this.end = this.recursive ? Number.POSITIVE_INFINITY : this.start + 32
     if (node !== null && !this.checkpointBuf)
-      this.stack.push({ i: this.start, seq: node.seq, node, table: null })
+      this.stack.push({ i: this.start, seq: node.seq, node, off: -1, next: 0 })
     this.extCheckpoint = true
     if (this.checkpointBuf) {
       const r = new ProtoReader(this.checkpointBuf)
@@ -155,7 +162,7 @@ export class NodeIterator {
   }
 
   private push(i: number, seq: number, loads: Promise<void>[]): void {
-    const entry: StackEntry = { i, seq, node: null, table: null }
+    const entry: StackEntry = { i, seq, node: null, off: -1, next: 0 }
     this.stack.push(entry)
     if (this.onseq) this.onseq(seq)
     if (this.extMissing > 0) this.extMissing--
@@ -174,17 +181,56 @@ export class NodeIterator {
   /** The next node, or null at the end. */
   async next(): Promise<TrieNode | null> {
     if (!this.opened) await this.open()
-    const stack = this.stack
-    while (stack.length) {
-      const top = stack.pop()!
-      const node = top.node
-      if (node === null) continue // a pointer at a reset node: nothing lives there
-      const len = Math.min(node.length, this.end)
-      const i = top.i++
-      if (i >= len) return node
+    for (;;) {
+      if (this.pending !== null) {
+        await this.pending
+        this.pending = null
+        this.sortPending()
+      }
+      const n = this.nextSync()
+      if (n !== undefined) return n
+    }
+  }
 
-      if (top.table === null) top.table = node.tableView()
-      const bucket = top.table[i]
+  /**
+   * The next node if it can be had from cached nodes: a node, null at the end, or undefined
+   * when the iterator is not open yet or waits for reads (then `next()` goes on).
+   */
+  nextSync(): TrieNode | null | undefined {
+    if (!this.opened || this.pending !== null) return undefined
+    const stack = this.stack
+    const cursor = this.cursor
+    const slots = cursor.slots
+    while (stack.length) {
+      const top = stack[stack.length - 1]
+      const node = top.node
+      if (node === null) {
+        stack.pop() // a pointer at a reset node: nothing lives there
+        continue
+      }
+      const len = Math.min(node.length, this.end)
+      const i = top.i
+      if (i >= len) {
+        stack.pop()
+        return node
+      }
+
+      if (top.off < 0) cursor.open(node.table)
+      else cursor.restore(node.table, top.off, top.next)
+      const hasBucket = cursor.seek(i)
+      top.off = cursor.off
+      top.next = cursor.pos
+      if (!hasBucket) {
+        // nothing branches off here: the node goes on alone, straight to its next bucket or
+        // its end (the original steps there one position at a time, pushing only the node)
+        if (this.gt && i === this.start && node.digit(i) === 4) stack.pop()
+        else top.i = Math.min(cursor.pos, len)
+        continue
+      }
+
+      stack.pop()
+      top.i = i + 1
+      const size = cursor.size
       const order = this.random ? randomOrder() : this.order
       let loads: Promise<void>[] | null = null
       let needsSort: number[] | null = null
@@ -193,13 +239,11 @@ export class NodeIterator {
         if (val === 4 && this.gt && i === this.start) continue
         const before = stack.length
         if (node.digit(i) === val) stack.push(top)
-        if (bucket) {
-          for (; val < bucket.length; val += 5) {
-            const s = bucket[val]
-            if (s) {
-              if (loads === null) loads = []
-              this.push(i + 1, s, loads)
-            }
+        for (; val < size; val += 5) {
+          const s = slots[val]
+          if (s) {
+            if (loads === null) loads = []
+            this.push(i + 1, s, loads)
           }
         }
         if (stack.length - before > 1) {
@@ -207,16 +251,29 @@ export class NodeIterator {
           needsSort.push(before, stack.length)
         }
       }
-      if (loads?.length) await Promise.all(loads)
+      if (loads?.length) {
+        this.pending = Promise.all(loads)
+        this.pendingSorts = needsSort
+        return undefined
+      }
       if (needsSort !== null) {
-        while (needsSort.length) {
-          const to = needsSort.pop()!
-          const from = needsSort.pop()!
-          sortByKeyDescending(stack, from, to)
-        }
+        this.pendingSorts = needsSort
+        this.sortPending()
       }
     }
     return null
+  }
+
+  // colliding siblings pushed by the last step go in key order once their nodes are loaded
+  private sortPending(): void {
+    const sorts = this.pendingSorts
+    if (sorts === null) return
+    this.pendingSorts = null
+    while (sorts.length) {
+      const to = sorts.pop()!
+      const from = sorts.pop()!
+      sortByKeyDescending(this.stack, from, to)
+    }
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<TrieNode> {
