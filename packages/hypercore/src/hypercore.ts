@@ -154,6 +154,8 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   private readonly nodeCache = new NodeCache()
   private readonly offsets = new BlockOffsets()
   private readonly dataWindow = new DataWindow()
+  /** The block getBuffer read last (to spot sequential readers). */
+  private lastRead = -2
   private readonly durable: boolean
   private readonly alwaysIfAvailable: boolean
   private writeChain: Promise<void> = Promise.resolve()
@@ -623,11 +625,23 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     const { offset, size } = known ?? (await this.dataOffset(index))
     const window = this.dataWindow
     let bytes = window.get(offset, size)
-    if (bytes === null && size * 4 < DATA_WINDOW_SIZE) {
-      const end = Math.min(offset + DATA_WINDOW_SIZE, this.byteLength)
+    // Read ahead only for a sequential reader (its second block in a row): random readers
+    // would read a window per block.
+    const sequential = index === this.lastRead + 1
+    this.lastRead = index
+    if (bytes === null && sequential && size * 4 < DATA_WINDOW_SIZE) {
+      // Read ahead over the stored blocks that follow (only those: blocks never change once
+      // stored, so a download does not make the window stale; clear() invalidates it).
+      const bitfield = this.bitfield as Bitfield
+      let end = offset + size
+      for (let next = index + 1; bitfield.get(next); next++) {
+        const at = this.offsets.get(next)
+        if (at === null || at.offset !== end || at.offset + at.size - offset > DATA_WINDOW_SIZE)
+          break
+        end += at.size
+      }
       if (end > offset + size) {
         const generation = window.begin()
-        // Past the end of a sparse data file the read fails: read the block alone then.
         const ahead = await this.storage.readData(offset, end - offset).catch(() => null)
         if (ahead) {
           window.set(offset, ahead, generation)
@@ -953,7 +967,6 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
           offset += local ? local.size : (await this.getNode(r)).size
         }
       }
-      this.dataWindow.invalidate()
       writes.push(this.storage.writeData(offset, v.data))
       this.offsets.set(v.index, offset, v.data.length)
       this.cacheNode(v.leaf)

@@ -1,16 +1,20 @@
-// Recently used tree nodes, direct-mapped by index: O(1) with no hashing, growth or eviction
-// storms, and a fixed footprint. Appends and replication touch runs of neighbouring indexes,
-// which map to distinct slots.
+// Recently used tree nodes, direct-mapped by index: O(1) with no hashing or eviction storms.
+// Appends and replication touch runs of neighbouring indexes, which map to distinct slots. It
+// starts small (a store may open many cores) and doubles while it keeps filling, up to a bound.
 import type { TreeNode } from './crypto.js'
 
+const INITIAL_SLOTS = 1024
+
 export class NodeCache {
-  private readonly slots: (TreeNode | undefined)[]
-  private readonly mask: number
+  private slots: (TreeNode | undefined)[] = new Array(INITIAL_SLOTS)
+  private mask = INITIAL_SLOTS - 1
+  private readonly maxSlots: number
+  /** Nodes stored since the last growth. */
+  private stored = 0
 
   /** `bits`: the cache holds up to 2^bits nodes. */
   constructor(bits = 16) {
-    this.slots = new Array(1 << bits)
-    this.mask = (1 << bits) - 1
+    this.maxSlots = Math.max(INITIAL_SLOTS, 1 << bits)
   }
 
   get(index: number): TreeNode | undefined {
@@ -19,6 +23,15 @@ export class NodeCache {
   }
 
   set(node: TreeNode): void {
+    if (++this.stored > 2 * this.slots.length && this.slots.length < this.maxSlots) this.grow()
     this.slots[node.index & this.mask] = node
+  }
+
+  private grow(): void {
+    const old = this.slots
+    this.slots = new Array(old.length * 2)
+    this.mask = this.slots.length - 1
+    this.stored = 0
+    for (const node of old) if (node !== undefined) this.slots[node.index & this.mask] = node
   }
 }

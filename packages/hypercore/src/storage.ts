@@ -5,7 +5,7 @@ import RandomAccessFile from 'random-access-file'
 import type { RandomAccessStorage } from 'random-access-memory'
 import { type TreeNode, isBlank, readU64, writeU64 } from './crypto.js'
 import { CorruptStorageError } from './errors.js'
-import { writeNow } from './write-now.js'
+import { readNow, writeNow } from './file-now.js'
 
 export type { RandomAccessStorage }
 
@@ -36,6 +36,12 @@ export function fileHeader(type: number, entrySize: number, algorithm: string | 
 }
 
 export function read(st: RandomAccessStorage, offset: number, size: number): Promise<Buffer> {
+  try {
+    const now = readNow(st, offset, size)
+    if (now) return Promise.resolve(now)
+  } catch (err) {
+    return Promise.reject(err)
+  }
   return new Promise((resolve, reject) => {
     st.read(offset, size, (err, buf) => (err ? reject(err) : resolve(buf as Buffer)))
   })
