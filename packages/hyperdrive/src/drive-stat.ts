@@ -1,6 +1,6 @@
 // Looking a path up: its Stat (following symlinks or not), the trie that owns it, and the
 // symlink-following source the directory listings use.
-import type { TrieGetResult } from './drive-backend.js'
+import type { DriveTrie, TrieGetResult } from './drive-backend.js'
 import { type DriveContext, type Located, openedTrie } from './drive-context.js'
 import { FileNotFoundError, TooManySymlinksError } from './errors.js'
 import { fixName, resolveLinkTarget, toTrieKey } from './paths.js'
@@ -81,9 +81,33 @@ export async function statOf(drive: DriveContext, name: string): Promise<Stat> {
   const found = await root.get(toTrieKey(name))
   if (found.node !== null) {
     const st = Stat.decode(found.node.value)
-    if (!isLink(st)) return st
+    if (!isLink(st)) {
+      if (st.blocks > 0) warmContent(drive, found.node.trie, st.offset + st.blocks)
+      return st
+    }
   }
   return (await statLocated(drive, name, false, found)).stat
+}
+
+function noop(): void {}
+
+/**
+ * Starts opening the content core of `trie`'s drive when it is not open yet (a replica learns
+ * its key from the header block, then opens it and hears its length from peers: round trips),
+ * and asks peers for its length when it is short of `minLength` blocks. A stat is usually
+ * followed by a read, which then finds the core ready. Failures are left to that read.
+ */
+export function warmContent(drive: DriveContext, trie: DriveTrie, minLength: number): void {
+  const open = drive.contentCores.current(trie)
+  if (open !== undefined) {
+    if (open.length < minLength && !open.writable && open.update)
+      open.update({ ifAvailable: true, minLength }).catch(noop)
+    return
+  }
+  drive.contentCores.get(trie).then((core) => {
+    if (core.length < minLength && !core.writable && core.update)
+      core.update({ ifAvailable: true, minLength }).catch(noop)
+  }, noop)
 }
 
 /** The listing source of a drive: its trie and a stat that leaves out dangling links. */

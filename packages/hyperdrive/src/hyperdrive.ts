@@ -83,6 +83,8 @@ interface CheckoutState {
   contentCores: ContentCores
 }
 
+function noop(): void {}
+
 function isCorestore(v: unknown): v is DriveCorestore {
   if (!v || typeof v !== 'object') return false
   const o = v as Record<string, unknown>
@@ -227,6 +229,9 @@ export class Hyperdrive extends EventEmitter implements DriveContext {
     } else {
       await trie.ready()
       if (await metadata.has(0)) await this.contentCores.get(trie)
+      // A replica without the header yet: as the original, start fetching it and opening the
+      // content core in the background (a read then finds it open, not two round trips away).
+      else this.contentCores.get(trie).catch(noop)
     }
     this._trie = trie
     this.key = metadata.key

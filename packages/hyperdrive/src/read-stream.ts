@@ -22,11 +22,24 @@ export interface FileLocation {
 }
 
 export interface FileReadStreamOptions extends ReadRangeOptions {
-  /** Blocks requested ahead of the reader (default 8: 4 MiB of 512 KiB blocks). */
+  /**
+   * Blocks requested ahead of the reader. Default: as many as fit in READ_AHEAD_BYTES at the
+   * file's mean block size, between 8 and 64 (16 blocks of 512 KiB, 64 of 64 KiB).
+   */
   readAhead?: number
 }
 
-const DEFAULT_READ_AHEAD = 8
+/** Bytes the default read-ahead window aims to keep requested. */
+const READ_AHEAD_BYTES = 8 * 1024 * 1024
+const MIN_READ_AHEAD = 8
+const MAX_READ_AHEAD = 64
+
+/** The default window for a file of `size` bytes in `blocks` blocks. */
+function readAheadOf(size: number, blocks: number): number {
+  const mean = blocks > 0 ? size / blocks : 0
+  if (mean <= 0) return MAX_READ_AHEAD
+  return Math.max(MIN_READ_AHEAD, Math.min(MAX_READ_AHEAD, Math.floor(READ_AHEAD_BYTES / mean)))
+}
 
 function noop(): void {}
 
@@ -38,6 +51,7 @@ export class FileReadStream extends Readable {
   private end = 0
   private skip = 0
   private remaining = 0
+  private window = MIN_READ_AHEAD
   private readonly inflight: Promise<unknown>[] = []
 
   constructor(locate: () => Promise<FileLocation>, opts: FileReadStreamOptions = {}) {
@@ -75,28 +89,29 @@ export class FileReadStream extends Readable {
       end: lastBlock,
       ...(loc.core.writable ? { wait: false } : {}),
     }
-    if (range.start === 0) {
+    // Both ends at once: on a sparse replica each seek may be a round trip to a peer.
+    const last = range.start + range.length >= loc.size ? null : range.start + range.length - 1
+    const [first, end] = await Promise.all([
+      range.start === 0 ? null : this.seek(loc, loc.byteOffset + range.start, bounds),
+      last === null ? null : this.seek(loc, loc.byteOffset + last, bounds),
+    ])
+    if (first === null) {
       this.next = loc.offset
       this.skip = 0
     } else {
-      const first = seekResult(await this.seek(loc, loc.byteOffset + range.start, bounds))
-      this.next = first.index
-      this.skip = first.offset
+      const at = seekResult(first)
+      this.next = at.index
+      this.skip = at.offset
     }
-    if (range.start + range.length >= loc.size) {
-      this.end = lastBlock
-    } else {
-      const last = seekResult(
-        await this.seek(loc, loc.byteOffset + range.start + range.length - 1, bounds),
-      )
-      this.end = last.index + 1
-    }
+    this.end = end === null ? lastBlock : seekResult(end).index + 1
+    this.window = this.opts.readAhead ?? readAheadOf(loc.size, loc.blocks)
     if (this.next < loc.offset || this.end > lastBlock || this.next >= this.end) {
       throw new ContentMismatchError(
         `Content blocks of ${loc.path} do not cover bytes ${range.start}-${range.start + range.length}`,
         loc.path,
       )
     }
+    this.fill()
   }
 
   private async seek(
@@ -116,8 +131,7 @@ export class FileReadStream extends Readable {
 
   private fill(): void {
     const loc = this.loc!
-    const window = this.opts.readAhead ?? DEFAULT_READ_AHEAD
-    while (this.inflight.length < window && this.next < this.end) {
+    while (this.inflight.length < this.window && this.next < this.end) {
       const p = loc.core.get(this.next++)
       p.catch(noop)
       this.inflight.push(p)

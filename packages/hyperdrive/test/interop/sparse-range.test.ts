@@ -65,4 +65,30 @@ describe('sparse range reads', () => {
     )
     expect(local.length).toBeLessThanOrEqual(5)
   })
+
+  it('a replica fetches the header and opens the content core after ready, before any read', async () => {
+    const writer = new Hyperdrive(memoryStorage())
+    cleanup.push(() => writer.close())
+    await writer.ready()
+    await writer.writeFile('/a.txt', 'hello')
+    const reader = new Hyperdrive(memoryStorage(), writer.key)
+    cleanup.push(() => reader.close())
+    await reader.ready()
+    const metadata = reader.metadata!
+    expect(metadata.has(0)).toBe(false)
+    const header = new Promise<void>((resolve) => {
+      const ondownload = (index: number): void => {
+        if (index !== 0) return
+        metadata.removeListener('download', ondownload)
+        resolve()
+      }
+      metadata.on('download', ondownload)
+    })
+    const wire = connect(writer.replicate(true) as Pipeable, reader.replicate(false) as Pipeable)
+    cleanup.push(() => wire.close())
+    // Nothing is read: the header arrives only because the drive asked for it on ready.
+    await within(header, 10000, 'header block')
+    const content = await within(reader.getContent(), 10000, 'content core')
+    expect(content?.key).toEqual((await writer.getContent())?.key)
+  })
 })
