@@ -1,62 +1,62 @@
 // Byte offsets of blocks in the data file, remembered once known (appends, reads, verified puts).
-/** Beyond this many blocks offsets are not remembered (8 bytes each). */
-const MAX_BLOCKS = 1 << 22
+// Kept in pages of 4096 blocks made on demand, with a bounded number of pages, so the memory
+// used stays flat however large the core grows.
+
+const PAGE_SIZE = 4096
+/** At most this many pages (8 bytes a block: 64 pages = 2 MiB per core); then start afresh. */
+const MAX_PAGES = 64
 
 /**
  * `offset[i]` is where block i starts in the data file (NaN = not known yet). Blocks never move
  * (the log is append-only and `clear` keeps the layout), so a known offset stays valid.
  */
 export class BlockOffsets {
-  private offsets = new Float64Array(0)
+  private pages = new Map<number, Float64Array>()
 
   /** Offset and size of block `index`, or null when not both ends are known. */
   get(index: number): { offset: number; size: number } | null {
-    const o = this.offsets
-    if (index + 1 >= o.length) return null
-    const start = o[index]
-    const end = o[index + 1]
-    if (Number.isNaN(start) || Number.isNaN(end)) return null
+    const start = this.startOf(index)
+    if (Number.isNaN(start)) return null
+    const end = this.startOf(index + 1)
+    if (Number.isNaN(end)) return null
     return { offset: start, size: end - start }
   }
 
   /** Where block `index` starts, when known (the end of block index - 1 says it too); else NaN. */
   startOf(index: number): number {
-    return index < this.offsets.length ? this.offsets[index] : Number.NaN
+    const page = this.pages.get(Math.floor(index / PAGE_SIZE))
+    return page === undefined ? Number.NaN : page[index % PAGE_SIZE]
   }
 
   /** Remembers that block `index` starts at `offset` and has `size` bytes. */
   set(index: number, offset: number, size: number): void {
-    if (!this.reserve(index + 2)) return
-    this.offsets[index] = offset
-    this.offsets[index + 1] = offset + size
+    this.put(index, offset)
+    this.put(index + 1, offset + size)
   }
 
   /** Remembers `sizes.length` consecutive blocks from `index` starting at `offset`. */
   setRun(index: number, offset: number, sizes: readonly { length: number }[]): void {
-    if (!this.reserve(index + sizes.length + 1)) return
-    const o = this.offsets
     let at = offset
     for (let i = 0; i < sizes.length; i++) {
-      o[index + i] = at
+      this.put(index + i, at)
       at += sizes[i].length
     }
-    o[index + sizes.length] = at
+    this.put(index + sizes.length, at)
   }
 
   /** Forgets everything (overwrite). */
   reset(): void {
-    this.offsets = new Float64Array(0)
+    this.pages = new Map()
   }
 
-  private reserve(length: number): boolean {
-    if (length <= this.offsets.length) return true
-    if (length > MAX_BLOCKS) return false
-    let size = Math.max(1024, this.offsets.length)
-    while (size < length) size *= 2
-    const next = new Float64Array(Math.min(size, MAX_BLOCKS + 1))
-    next.fill(Number.NaN, this.offsets.length)
-    next.set(this.offsets)
-    this.offsets = next
-    return true
+  private put(index: number, offset: number): void {
+    const key = Math.floor(index / PAGE_SIZE)
+    let page = this.pages.get(key)
+    if (page === undefined) {
+      if (this.pages.size >= MAX_PAGES) this.pages.clear()
+      page = new Float64Array(PAGE_SIZE).fill(Number.NaN)
+      this.pages.set(key, page)
+    }
+    page[index % PAGE_SIZE] = offset
   }
 }

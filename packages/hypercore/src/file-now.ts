@@ -19,11 +19,17 @@ interface OpenFileState {
 }
 
 /** Writes `data` at `offset` now when `st` is an idle, open-for-writing file; false otherwise. */
-export function writeNow(st: RandomAccessStorage, offset: number, data: Buffer): boolean {
-  if (data.length > NOW_LIMIT || !(st instanceof RandomAccessFile)) return false
+/** Whether `st` is a random-access-file open for writing with nothing queued. */
+function writable(st: RandomAccessStorage): boolean {
+  if (!(st instanceof RandomAccessFile)) return false
   const file = st as unknown as OpenFileState
   if (!st.opened || st.closed || !file.writing || file.suspended || file._needsOpen) return false
-  if (file._queued.length > 0 || typeof file.fd !== 'number' || file.fd <= 0) return false
+  return file._queued.length === 0 && typeof file.fd === 'number' && file.fd > 0
+}
+
+export function writeNow(st: RandomAccessStorage, offset: number, data: Buffer): boolean {
+  if (data.length > NOW_LIMIT || !writable(st)) return false
+  const file = st as unknown as OpenFileState
   let done = 0
   while (done < data.length) {
     done += fs.writeSync(file.fd, data, done, data.length - done, offset + done)
@@ -48,4 +54,30 @@ export function readNow(st: RandomAccessStorage, offset: number, size: number): 
     done += n
   }
   return buf
+}
+
+/**
+ * Writes `datas` back to back from `offset` now (one vectored write, no concatenation) when `st`
+ * is an idle, open-for-writing file and they are small; false otherwise.
+ */
+export function writevNow(
+  st: RandomAccessStorage,
+  offset: number,
+  datas: readonly Buffer[],
+  total: number,
+): boolean {
+  if (total > NOW_LIMIT || !writable(st)) return false
+  const fd = (st as unknown as OpenFileState).fd
+  const written = fs.writevSync(fd, datas, offset)
+  if (written === total) return true
+  // A short vectored write: finish each block from where it stopped.
+  let at = 0
+  for (const data of datas) {
+    let done = Math.min(data.length, Math.max(0, written - at))
+    while (done < data.length) {
+      done += fs.writeSync(fd, data, done, data.length - done, offset + at + done)
+    }
+    at += data.length
+  }
+  return true
 }

@@ -439,12 +439,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     const durable = batch.some((p) => p.durable)
     if (this.live && this.secretKey)
       void this.signLength(newLength, signable(merkle.roots, newLength))
-    writes.push(
-      this.storage.writeData(
-        this.byteLength,
-        datas.length === 1 ? datas[0] : Buffer.concat(datas, bytes),
-      ),
-    )
+    writes.push(this.storage.writeDataRun(this.byteLength, datas, bytes))
     try {
       await Promise.all(writes)
     } catch (err) {
@@ -608,10 +603,17 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   async dataOffset(index: number): Promise<{ offset: number; size: number }> {
     const known = this.offsets.get(index)
     if (known) return known
-    const roots = flat.fullRoots(2 * index)
+    // The roots left of the block and its leaf, read at once (a cold tree on disk otherwise
+    // costs one round trip per root).
+    const nodes = await Promise.all(
+      flat
+        .fullRoots(2 * index)
+        .concat(2 * index)
+        .map((n) => this.getNode(n)),
+    )
+    const leaf = nodes[nodes.length - 1]
     let offset = 0
-    for (const r of roots) offset += (await this.getNode(r)).size
-    const leaf = await this.getNode(2 * index)
+    for (let i = 0; i < nodes.length - 1; i++) offset += nodes[i].size
     this.offsets.set(index, offset, leaf.size)
     return { offset, size: leaf.size }
   }
@@ -651,6 +653,22 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     }
     if (bytes === null) return this.storage.readData(offset, size)
     return copy ? Buffer.from(bytes) : bytes
+  }
+
+  /**
+   * The bytes of blocks [start, end) back to back, in one storage read (a big file's read stream
+   * takes many blocks at once). Every block must be stored: ERR_BLOCK_NOT_AVAILABLE otherwise.
+   */
+  async getRange(start: number, end: number): Promise<Buffer> {
+    if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start)
+      throw new InvalidArgumentError(`Invalid block range [${start}, ${end})`)
+    await this.ready()
+    if (this.closed) throw new ClosedError('Hypercore is closed')
+    if (end === start) return Buffer.alloc(0)
+    if (!this.has(start, end))
+      throw new BlockNotAvailableError(`Blocks [${start}, ${end}) are not all available locally`)
+    const [first, last] = await Promise.all([this.dataOffset(start), this.dataOffset(end - 1)])
+    return this.storage.readData(first.offset, last.offset + last.size - first.offset)
   }
 
   /** Block `index`, decoded; waits for peers when missing unless `wait: false`. */

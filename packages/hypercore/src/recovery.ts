@@ -60,8 +60,8 @@ export async function recoverAppends(ctx: RecoveryContext, length: number): Prom
  * Redo after a crash, the other half: the length comes from the tree bits, and a kill between
  * the bitfield pages of one append can store those while the data bits of the newest blocks are
  * lost. Walking back from the end over unset data bits, every block whose data still hashes to
- * its stored leaf was appended: set its bit again. Stops at the first set bit or the first block
- * that does not verify (a cleared block has no data).
+ * its stored leaf was appended: set its bit again. Stops at the first set bit, the first block
+ * that does not verify (a cleared block has no data) and the first empty block.
  */
 export async function recoverDataBits(ctx: RecoveryContext, length: number): Promise<number> {
   const { storage, bitfield } = ctx
@@ -69,10 +69,13 @@ export async function recoverDataBits(ctx: RecoveryContext, length: number): Pro
   for (let i = length - 1; i >= 0 && !bitfield.get(i); i--) {
     const leafBuf = await storage.readTreeRange(2 * i, 1).catch(() => null)
     if (!leafBuf) break
+    // An empty block proves nothing: cleared and stored look alike, so it stays cleared.
+    const size = readU64(leafBuf, 32)
+    if (size === 0) break
     const roots = await storage.getNodes(flat.fullRoots(2 * i)).catch(() => null)
     if (!roots) break
     const offset = roots.reduce((n, r) => n + r.size, 0)
-    const data = await storage.readData(offset, readU64(leafBuf, 32)).catch(() => null)
+    const data = await storage.readData(offset, size).catch(() => null)
     if (!data || !leafHash(data).equals(leafBuf.subarray(0, 32))) break
     restored.push(i)
   }

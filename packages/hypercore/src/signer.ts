@@ -24,6 +24,8 @@ parentPort.on('message', (msg) => {
 })
 `
 
+/** Jobs queued in one turn that start the worker. */
+const WORKER_AT = 16
 /** Jobs queued in one turn beyond this go to the worker at once. */
 const EAGER_BATCH = 64
 /**
@@ -158,7 +160,8 @@ export class Signer {
 
   private flush(): void {
     if (!this.queue.length) return
-    const worker = this.queue.length > 1 || this.worker ? this.ensureWorker() : null
+    // A worker (and its memory) only once signing comes in bursts; a few per turn sign inline.
+    const worker = this.queue.length >= WORKER_AT || this.worker ? this.ensureWorker() : null
     // Small batches wait for one to return (sent then); full ones go at once, so a tight loop of
     // appends that does not yield keeps the worker busy instead of finding it idle when it does.
     if (worker && this.inflightBatches >= MAX_INFLIGHT_BATCHES && this.queue.length < EAGER_BATCH)

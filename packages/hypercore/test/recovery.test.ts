@@ -96,4 +96,18 @@ describe('writer recovery', () => {
     expect(((await again.get(2)) as Buffer).toString()).toBe('three again')
     await again.close()
   })
+
+  it('keeps a cleared empty block cleared across a reopen (found by the model test)', async () => {
+    const { dir, cleanup } = tmpDir()
+    cleanups.push(cleanup)
+    const core = new Hypercore(dir)
+    await core.append([Buffer.alloc(0)])
+    await core.clear(0)
+    await core.close()
+    const again = new Hypercore(dir)
+    await again.ready()
+    expect(again.length).toBe(1)
+    expect(again.has(0)).toBe(false)
+    await again.close()
+  })
 })
