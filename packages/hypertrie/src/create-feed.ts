@@ -10,6 +10,8 @@ export interface CreateFeedOptions {
   overwrite?: boolean
   storeSecretKey?: boolean
   maxRequests?: number
+  /** Store blocks peers push with their lookup answers (default true; see lookup-extension.ts). */
+  allowPush?: boolean
 }
 
 /** `storage` is a folder path or a `name => RandomAccessStorage` function, as Hypercore takes. */
@@ -18,7 +20,11 @@ export function createFeed(
   key: Buffer | null,
   o: CreateFeedOptions,
 ): TrieFeed {
-  const opts: HypercoreOptions = { valueEncoding: 'binary', maxRequests: o.maxRequests ?? 256 }
+  const opts: HypercoreOptions = {
+    valueEncoding: 'binary',
+    maxRequests: o.maxRequests ?? 256,
+    allowPush: o.allowPush ?? true,
+  }
   if (o.secretKey) opts.secretKey = o.secretKey
   if (o.sparse !== undefined) opts.sparse = o.sparse
   if (o.keyPair) opts.keyPair = o.keyPair

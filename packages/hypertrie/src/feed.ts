@@ -38,6 +38,11 @@ export interface TrieFeed {
   update?(opts?: TrieFeedUpdateOptions): Promise<unknown>
   download?(range: { start: number; end: number; blocks?: number[] }): unknown
   registerExtension?(name: string, handlers: TrieExtensionHandlers): TrieExtensionChannel
+  /**
+   * Sends block `index` unasked to `peer` (an extension message's sender), when that peer stores
+   * pushed blocks (@hyperstack/hypercore's `push`); resolves whether it was sent.
+   */
+  push?(peer: unknown, index: number): Promise<boolean>
   replicate?(isInitiator: boolean, opts?: object): unknown
   close(): Promise<void>
   on(event: 'append' | 'close', listener: () => void): unknown

@@ -76,6 +76,11 @@ export interface HypertrieOptions {
   storeSecretKey?: boolean
   /** Default 256: trie blocks are small (hypertrie@5 sets the same). */
   maxRequests?: number
+  /**
+   * Default true: the feed created from storage stores the blocks a peer answering our lookups
+   * sends with its answer, so a sparse get costs about one round trip (ignored with `feed`).
+   */
+  allowPush?: boolean
 }
 
 export type PutCondition<T = unknown> = (
@@ -330,10 +335,14 @@ export class Hypertrie<T = unknown> extends EventEmitter {
     const ext = this.shared.ext
     if (ext && opts.extension !== false && head) {
       let sent = false
-      lo.onwait = () => {
-        if (sent) return
-        sent = true
-        ext.get(head, target.key)
+      lo.onwait = (seq) => {
+        if (!sent) {
+          sent = true
+          ext.get(head, target.key)
+        }
+        // when peers answer lookups, the blocks come with the answer: wait for it rather than
+        // requesting each block the walk misses (a second round trip, and duplicates)
+        return ext.peersAnswer ? ext.answerWith(seq) : null
       }
     }
     return lookup(this.src, head, target, lo)

@@ -16,6 +16,8 @@ const MAX_ACTIVE = 32
 const FLUSH_BATCH = 128
 const MAX_PASSIVE_BATCH = 2048
 const MAX_ACTIVE_BATCH = MAX_PASSIVE_BATCH + FLUSH_BATCH
+/** How long a lookup waits for an answer before reading on its own (and stops waiting). */
+export const ANSWER_TIMEOUT_MS = 1000
 
 /** What answering needs from the trie. */
 export interface ExtensionHost {
@@ -31,18 +33,34 @@ export interface ExtensionHost {
   emit(event: 'extension-get' | 'extension-iterator', key: string): boolean
 }
 
-/** Collects seqs for one peer and sends them as cache messages of at most 128. */
+type Pusher = (seq: number) => Promise<boolean>
+
+interface AnswerWaiter {
+  seq: number
+  resolve(): void
+}
+
+/**
+ * Collects seqs for one peer and sends them as cache messages of at most 128. With a pusher the
+ * blocks themselves go first: a peer that stores pushed blocks has them before it reads the
+ * cache message, so its lookup needs no further round trip (hypertrie@5 peers refuse pushes
+ * and fetch the listed blocks as before).
+ */
 class CacheBatch {
   blocks: number[] = []
   start = 0
   end = 0
+  private pushes: Promise<unknown>[] = []
+  private sending: Promise<void> = Promise.resolve()
   constructor(
     private readonly channel: TrieExtensionChannel,
     private readonly peer: unknown,
+    private readonly pusher: Pusher | null,
   ) {}
 
   push(seq: number): void {
     const len = this.blocks.push(seq)
+    if (this.pusher !== null) this.pushes.push(this.pusher(seq).catch(() => false))
     if (len === 1 || seq < this.start) this.start = seq
     if (len === 1 || seq >= this.end) this.end = seq + 1
     if (len >= FLUSH_BATCH) {
@@ -55,7 +73,17 @@ class CacheBatch {
   send(): void {
     if (!this.blocks.length) return
     const cache: ExtensionCache = { blocks: this.blocks, start: this.start, end: this.end }
-    this.channel.send(encodeExtensionMessage({ cache }), this.peer)
+    const message = encodeExtensionMessage({ cache })
+    if (this.pushes.length === 0) {
+      this.channel.send(message, this.peer)
+      return
+    }
+    const pushes = this.pushes
+    this.pushes = []
+    this.sending = this.sending
+      .then(() => Promise.all(pushes))
+      .then(() => this.channel.send(message, this.peer))
+      .catch(() => {})
   }
 }
 
@@ -65,6 +93,9 @@ export class LookupExtension {
   private active = 0
   /** Counters for tests and benchmarks. */
   readonly stats = { sentGets: 0, sentIterators: 0, answered: 0, cachesReceived: 0 }
+  /** A peer has answered our requests (and has not since let one time out). */
+  peersAnswer = false
+  private waiters: AnswerWaiter[] = []
 
   constructor(host: ExtensionHost) {
     this.host = host
@@ -95,6 +126,41 @@ export class LookupExtension {
     this.channel.broadcast(encodeExtensionMessage({ iterator: { head, key, flags, checkpoint } }))
   }
 
+  /**
+   * Resolves once a cache message listing `seq` has been handled (blocks a peer pushes come
+   * before its cache message, so they are stored by then), or after ANSWER_TIMEOUT_MS; a
+   * timeout stops lookups waiting until a peer answers again.
+   */
+  answerWith(seq: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const waiter: AnswerWaiter = {
+        seq,
+        resolve: () => {
+          clearTimeout(timer)
+          resolve()
+        },
+      }
+      const timer = setTimeout(() => {
+        this.peersAnswer = false
+        this.waiters = this.waiters.filter((w) => w !== waiter)
+        resolve()
+      }, ANSWER_TIMEOUT_MS)
+      timer.unref?.()
+      this.waiters.push(waiter)
+    })
+  }
+
+  private wake(blocks: number[]): void {
+    if (this.waiters.length === 0) return
+    const listed = new Set(blocks)
+    const waiting: AnswerWaiter[] = []
+    for (const w of this.waiters) {
+      if (listed.has(w.seq)) w.resolve()
+      else waiting.push(w)
+    }
+    this.waiters = waiting
+  }
+
   onmessage(buf: Uint8Array, peer: unknown): void {
     let message: ExtensionMessage
     try {
@@ -102,7 +168,11 @@ export class LookupExtension {
     } catch {
       return // undecodable messages are ignored, as the original does
     }
-    if (message.cache) this.oncache(message.cache)
+    if (message.cache) {
+      this.oncache(message.cache)
+      this.peersAnswer = true
+      this.wake(message.cache.blocks)
+    }
     if (message.iterator) this.oniterator(message.iterator, peer)
     if (message.get) this.onget(message.get, peer)
   }
@@ -127,12 +197,18 @@ export class LookupExtension {
     for (const seq of blocks) feed.get(seq, { valueEncoding: 'binary' }).catch(() => {})
   }
 
+  private pusher(peer: unknown): Pusher | null {
+    const feed = this.host.feed
+    const push = feed.push
+    return push ? (seq) => push.call(feed, peer, seq) : null
+  }
+
   private onget(get: ExtensionGet, peer: unknown): void {
     if (!get.key || !this.channel || this.active >= MAX_ACTIVE) return
     this.active++
     this.stats.answered++
     this.host.emit('extension-get', get.key)
-    const batch = new CacheBatch(this.channel, peer)
+    const batch = new CacheBatch(this.channel, peer, this.pusher(peer))
     this.host
       .answerGet(get.head, get.key, (seq) => batch.push(seq))
       .catch(() => {})
@@ -149,7 +225,7 @@ export class LookupExtension {
     this.active++
     this.stats.answered++
     this.host.emit('extension-iterator', it.key)
-    const batch = new CacheBatch(this.channel, peer)
+    const batch = new CacheBatch(this.channel, peer, this.pusher(peer))
     let total = 0
     this.host
       .answerIterator(

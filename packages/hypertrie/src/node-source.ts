@@ -6,8 +6,11 @@ import type { NodeCache } from './node-cache.js'
 import { type KeyHash, TrieNode } from './trie-node.js'
 
 export interface ReadOptions extends TrieFeedGetOptions {
-  /** Called once before a read that has to wait for a block the feed lacks. */
-  onwait?: (() => void) | null
+  /**
+   * Called before a read that has to wait for a block the feed lacks. A returned promise is
+   * awaited first (a peer's lookup answer bringing the block), then the read goes on.
+   */
+  onwait?: ((seq: number) => Promise<void> | null | undefined | void) | null
 }
 
 /** A loaded node, or null for "no node" (seq 0 or the reset node). */
@@ -46,7 +49,10 @@ export class NodeSource {
     if (opts?.onwait && this.feed.has && !this.feed.writable) {
       let has = this.feed.has(seq)
       if (typeof has !== 'boolean') has = await has
-      if (!has) opts.onwait()
+      if (!has) {
+        const answer = opts.onwait(seq)
+        if (answer) await answer
+      }
     }
     const getOpts: TrieFeedGetOptions = { valueEncoding: 'binary' }
     if (opts?.wait !== undefined) getOpts.wait = opts.wait

@@ -1,8 +1,9 @@
+import type { Hypercore } from '@hyperstack/hypercore'
 // Replication between two of our tries on @hyperstack/hypercore: full and sparse readers, the
 // lookup extension (one request per lookup), live watch on a sparse reader.
 import { describe, expect, it } from 'vitest'
 import { Hypertrie } from '../src/index.js'
-import { newCore } from './helpers/cores.js'
+import { newCore, ramStorage } from './helpers/cores.js'
 import { connect, waitForEvent } from './helpers/streams.js'
 
 async function writerWith(n: number): Promise<Hypertrie> {
@@ -56,6 +57,46 @@ describe('replication between our tries', () => {
         Array.from({ length: 75 }, (_, k) => `dir3/file-${4 * k + 3}`).sort(),
       )
       expect(reader.extensionStats.sentIterators).toBeGreaterThanOrEqual(1)
+    } finally {
+      stop()
+      await reader.close()
+      await writer.close()
+    }
+  })
+
+  it('blocks come with the lookup answer: after a first answer, gets request nothing', async () => {
+    const writer = await writerWith(2000)
+    // a trie opened from storage stores pushed blocks (allowPush defaults to true)
+    const reader = new Hypertrie(ramStorage, writer.key, { sparse: true })
+    await reader.ready()
+    const stop = connect(
+      writer.replicate(true, { live: true }),
+      reader.replicate(false, { live: true }),
+    )
+    try {
+      await reader.feed.update?.({ ifAvailable: false })
+      expect((await reader.get('dir3/file-1503'))?.valueBuffer?.toString()).toBe('v1503')
+      expect(reader.extensionStats.cachesReceived).toBe(1)
+      const sentBefore = reader.extensionStats.sentGets
+      const core = reader.feed as Hypercore
+      const uploads: number[] = []
+      const downloads: number[] = []
+      const onupload = (i: number) => uploads.push(i)
+      const ondownload = (i: number) => downloads.push(i)
+      ;(writer.feed as Hypercore).on('upload', onupload)
+      core.on('download', ondownload)
+      for (const i of [101, 502, 1203, 777]) {
+        const before = reader.extensionStats.cachesReceived
+        const node = await reader.get(`dir${i % 4}/file-${i}`)
+        expect(node?.valueBuffer?.toString()).toBe(`v${i}`)
+        // one answer per get, and every block the walk needed arrived with it (pushed)
+        expect(reader.extensionStats.cachesReceived).toBe(before + 1)
+      }
+      ;(writer.feed as Hypercore).removeListener('upload', onupload)
+      expect(downloads.length).toBeGreaterThan(8)
+      // nothing was sent twice: no block was also requested while its push was on the way
+      expect([...uploads].sort((a, b) => a - b)).toEqual([...downloads].sort((a, b) => a - b))
+      expect(reader.extensionStats.sentGets - sentBefore).toBe(4)
     } finally {
       stop()
       await reader.close()
