@@ -133,6 +133,12 @@ export interface TriePutOptions {
   condition?: TriePutCondition | null
 }
 
+/** Where a put appended its node: its seq in `trie` (the mounted trie's own, under a mount). */
+export interface TriePutResult {
+  seq: number
+  trie: DriveTrie
+}
+
 export interface TrieWatcher {
   destroy(): void
 }
@@ -153,7 +159,8 @@ export interface DriveTrie {
   /** Sets the header's metadata; must be called before the first ready() of an empty writable feed. */
   setMetadata(metadata: Buffer): void
   get(key: string, opts?: { hidden?: boolean }): Promise<TrieGetResult>
-  put(key: string, value: Buffer, opts?: TriePutOptions): Promise<void>
+  /** Resolves with where the node went when the trie can tell (see TriePutResult). */
+  put(key: string, value: Buffer, opts?: TriePutOptions): Promise<TriePutResult | undefined>
   /** Resolves true when a node was deleted. */
   del(key: string, opts?: { hidden?: boolean }): Promise<boolean>
   iterator(prefix: string, opts?: TrieIteratorOptions): AsyncIterable<TrieEntry>

@@ -9,6 +9,7 @@ import type {
   TrieWatcher,
 } from './drive-backend.js'
 import { InvalidPermissionError } from './errors.js'
+import type { StatCache } from './stat-cache.js'
 import type { Stat } from './stat.js'
 
 export interface DriveContext {
@@ -24,6 +25,8 @@ export interface DriveContext {
   /** The trie when open, else null (lets hot paths skip awaiting ready()). */
   readonly openTrie: DriveTrie | null
   readonly watchers: Set<TrieWatcher>
+  /** Stat bytes of recent lookups and writes (a writer or a checkout), else null. */
+  readonly statCache: StatCache | null
   ready(): Promise<void>
   emit(event: string | symbol, ...args: unknown[]): boolean
   /** Whether the drive has mounts (cached; a mount() by this writer sets it). */

@@ -22,11 +22,25 @@ import { FileWriteStream, type WriteTarget, toBuffer } from './write-stream.js'
 /** Where the bytes of the file at `name` (a normalised path) are: core, blocks and size. */
 export async function locateFile(drive: DriveContext, name: string): Promise<FileLocation> {
   const root = drive.openTrie ?? (await openedTrie(drive))
-  const found = await root.get(toTrieKey(name))
+  const key = toTrieKey(name)
+  const cache = drive.statCache
+  if (cache !== null) {
+    const value = cache.get(root, key)
+    if (value !== undefined) {
+      const st = Stat.decode(value)
+      if (!isLink(st)) return fileLocation(drive, name, st, root)
+    }
+  }
+  const version = root.version
+  const found = await root.get(key)
   // The common case, a node that is not a link: one lookup, one decode.
   if (found.node !== null) {
     const st = Stat.decode(found.node.value)
-    if (!isLink(st)) return fileLocation(drive, name, st, found.node.trie)
+    if (!isLink(st)) {
+      if (cache !== null && found.node.trie === root)
+        cache.read(root, version, key, found.node.value)
+      return fileLocation(drive, name, st, found.node.trie)
+    }
   }
   const located = await statLocated(drive, name, true, found)
   return fileLocation(drive, name, located.stat, located.trie)
@@ -128,17 +142,25 @@ async function lockContentFor(
 
 /** Puts a file Stat, refusing (EISDIR) to replace a directory node, as fs.writeFile does. */
 async function putFileStat(drive: DriveContext, path: string, stat: Stat): Promise<void> {
-  await drive.trie.put(toTrieKey(path), stat.encode(), {
+  const key = toTrieKey(path)
+  const value = stat.encode()
+  const root = drive.trie
+  const result = await root.put(key, value, {
     condition: (existing) => {
       if (existing && existing.flags !== 1 && Stat.decode(existing.value).isDirectory()) {
         throw new IsDirectoryError(path)
       }
     },
   })
+  drive.statCache?.wrote(root, key, value, result)
 }
 
 export async function putStat(drive: DriveContext, path: string, stat: Stat): Promise<void> {
-  await drive.trie.put(toTrieKey(path), stat.encode())
+  const key = toTrieKey(path)
+  const value = stat.encode()
+  const root = drive.trie
+  const result = await root.put(key, value)
+  drive.statCache?.wrote(root, key, value, result)
 }
 
 function fileStat(

@@ -78,10 +78,22 @@ export function isLink(st: Stat): boolean {
  */
 export async function statOf(drive: DriveContext, name: string): Promise<Stat> {
   const root = drive.openTrie ?? (await openedTrie(drive))
-  const found = await root.get(toTrieKey(name))
+  const key = toTrieKey(name)
+  const cache = drive.statCache
+  if (cache !== null) {
+    const value = cache.get(root, key)
+    if (value !== undefined) {
+      const st = Stat.decode(value)
+      if (!isLink(st)) return st
+    }
+  }
+  const version = root.version
+  const found = await root.get(key)
   if (found.node !== null) {
     const st = Stat.decode(found.node.value)
     if (!isLink(st)) {
+      if (cache !== null && found.node.trie === root)
+        cache.read(root, version, key, found.node.value)
       if (st.blocks > 0) warmContent(drive, found.node.trie, st.offset + st.blocks)
       return st
     }

@@ -57,6 +57,7 @@ import { InvalidArgumentError } from './errors.js'
 import { fixName, toTrieKey } from './paths.js'
 import { FileReadStream } from './read-stream.js'
 import type { ReaddirEntry, ReaddirOptions } from './readdir.js'
+import { StatCache } from './stat-cache.js'
 import type { Stat } from './stat.js'
 import type { FileWriteStream } from './write-stream.js'
 
@@ -124,6 +125,7 @@ export class Hyperdrive extends EventEmitter implements DriveContext {
   /** @internal Watch handles to destroy on close. */
   readonly watchers = new Set<TrieWatcher>()
   private _trie: DriveTrie | null = null
+  private _statCache: StatCache | null = null
   private readonly options: HyperdriveOptions
   private readonly ownsCorestore: boolean
   private readonly checkoutState: CheckoutState | null
@@ -164,6 +166,16 @@ export class Hyperdrive extends EventEmitter implements DriveContext {
     if (!this._trie)
       throw new InvalidArgumentError('The drive is not ready yet; await drive.ready()')
     return this._trie
+  }
+
+  /**
+   * @internal Stat bytes of recent lookups and writes, for a writer or a checkout (a replica's
+   * lookups ask peers for news every time, as the original's, so they are not cached).
+   */
+  get statCache(): StatCache | null {
+    if (this._statCache === null && this._trie && (this.isCheckout || this.writable))
+      this._statCache = new StatCache()
+    return this._statCache
   }
 
   /** @internal The trie once the drive is open, else null. */

@@ -24,6 +24,7 @@ import type {
   TrieMountInfo,
   TrieMountOptions,
   TriePutOptions,
+  TriePutResult,
   TrieWatcher,
 } from './drive-backend.js'
 import { CoreTrieFeed } from './trie-feed.js'
@@ -151,9 +152,9 @@ export class HypertrieDriveTrie implements DriveTrie {
     return { node: null, trie: this.adapters.wrap(trie), mount: mountInfo(info), innerPath: inner }
   }
 
-  async put(key: string, value: Buffer, opts: TriePutOptions = {}): Promise<void> {
+  async put(key: string, value: Buffer, opts: TriePutOptions = {}): Promise<TriePutResult> {
     const check = opts.condition
-    await this.controller.put(key, value, {
+    const node = await this.controller.put(key, value, {
       hidden: opts.hidden,
       flags: opts.flags,
       condition: check
@@ -167,6 +168,10 @@ export class HypertrieDriveTrie implements DriveTrie {
           }
         : null,
     })
+    return {
+      seq: node.seq,
+      trie: node.trie === this.controller ? this : this.adapters.wrap(node.trie),
+    }
   }
 
   async del(key: string, opts: { hidden?: boolean } = {}): Promise<boolean> {

@@ -285,7 +285,8 @@ class TrieAdapter implements DriveTrie {
       }),
     )
   }
-  async put(key: string, value: Buffer, opts: TriePutOptions = {}) {
+  /** Resolves undefined: the original's node does not say which trie took it (no Stat cache). */
+  async put(key: string, value: Buffer, opts: TriePutOptions = {}): Promise<undefined> {
     const check = opts.condition
     const raw = {
       hidden: opts.hidden,
@@ -302,6 +303,7 @@ class TrieAdapter implements DriveTrie {
         : undefined,
     }
     await call<unknown>((cb) => this.raw.put(key, value, raw, cb))
+    return undefined
   }
   async del(key: string, opts: { hidden?: boolean } = {}) {
     return !!(await call<unknown>((cb) => this.raw.del(key, opts, cb)))
