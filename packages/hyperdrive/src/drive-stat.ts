@@ -76,17 +76,24 @@ export function isLink(st: Stat): boolean {
  * stat() of a normalised path: one trie lookup and one decode when a node that is not a link
  * is there (the common case); links, implicit directories and misses take the full walk.
  */
-export async function statOf(drive: DriveContext, name: string): Promise<Stat> {
+export function statOf(drive: DriveContext, name: string): Promise<Stat> {
+  const root = drive.openTrie
+  const cache = drive.statCache
+  if (root !== null && cache !== null) {
+    // A cached Stat: no lookup, no promise chain. Cached bytes decoded once already.
+    const value = cache.get(root, toTrieKey(name))
+    if (value !== undefined) {
+      const st = Stat.decode(value)
+      if (!isLink(st)) return Promise.resolve(st)
+    }
+  }
+  return lookupStat(drive, name)
+}
+
+async function lookupStat(drive: DriveContext, name: string): Promise<Stat> {
   const root = drive.openTrie ?? (await openedTrie(drive))
   const key = toTrieKey(name)
   const cache = drive.statCache
-  if (cache !== null) {
-    const value = cache.get(root, key)
-    if (value !== undefined) {
-      const st = Stat.decode(value)
-      if (!isLink(st)) return st
-    }
-  }
   const version = root.version
   const found = await root.get(key)
   if (found.node !== null) {

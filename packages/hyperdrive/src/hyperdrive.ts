@@ -329,8 +329,12 @@ export class Hyperdrive extends EventEmitter implements DriveContext {
   }
 
   /** The Stat at `name`, following symlinks. ENOENT when nothing is there, ELOOP on cycles. */
-  async stat(name: string): Promise<Stat> {
-    return statOf(this, fixName(name))
+  stat(name: string): Promise<Stat> {
+    try {
+      return statOf(this, fixName(name))
+    } catch (err) {
+      return Promise.reject(err)
+    }
   }
 
   async access(name: string): Promise<void> {

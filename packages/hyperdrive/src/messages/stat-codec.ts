@@ -185,8 +185,11 @@ export function decodeStat(buf: Uint8Array): DecodedStat {
     metadata: Object.create(null) as Record<string, Buffer | null>,
   }
   let hasMode = false
-  while (!r.done) {
-    const [field, wire] = r.tag()
+  while (r.pos < r.end) {
+    // The tag read in place (no [field, wire] pair per field: Stats are decoded on every stat).
+    const prefix = r.varint()
+    const field = Math.floor(prefix / 8)
+    const wire = prefix & 7
     switch (field) {
       case 1:
         r.expect(field, wire, WIRE_VARINT)
