@@ -109,6 +109,8 @@ type HypercoreEvents = {
   error: [err: Error]
 }
 
+/** The node cache holds up to 2^12 nodes (proofs and verification touch few; RSS stays low). */
+const NODE_CACHE_BITS = 12
 /** Tree nodes read per storage read when one is missing from the cache. */
 const NODE_READ_RUN = 32
 
@@ -151,7 +153,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   private merkle: MerkleTree | null = null
   private appendQueue: PendingAppend[] = []
   private appending: Promise<void> | null = null
-  private readonly nodeCache = new NodeCache()
+  private readonly nodeCache = new NodeCache(NODE_CACHE_BITS)
   private readonly offsets = new BlockOffsets()
   private readonly dataWindow = new DataWindow()
   /** The block getBuffer read last (to spot sequential readers). */
@@ -476,7 +478,12 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
 
   /** Signs `length` (off the main thread when batching pays) and writes it to its slot. */
   private signLength(length: number, message: Buffer): void {
-    const signer = this.signer ?? new Signer(this.secretKey as Buffer)
+    const signer =
+      this.signer ??
+      new Signer(
+        this.secretKey as Buffer,
+        this.opts.signInWorker ?? HYPERCORE_DEFAULTS.signInWorker,
+      )
     this.signer = signer
     const slot = length - 1
     const signature = signer.sign(message)

@@ -135,11 +135,22 @@ export class Signer {
   private worker: SharedWorker | null = null
   private inflightBatches = 0
 
-  constructor(secretKey: Buffer) {
+  private readonly useWorker: boolean
+
+  /** `useWorker`: sign bursts on the shared worker thread; false signs every message inline. */
+  constructor(secretKey: Buffer, useWorker = false) {
     this.secretKey = secretKey
+    this.useWorker = useWorker
   }
 
   sign(message: Buffer): Promise<Buffer> {
+    if (!this.useWorker) {
+      try {
+        return Promise.resolve(sign(message, this.secretKey))
+      } catch (err) {
+        return Promise.reject(err)
+      }
+    }
     return new Promise<Buffer>((resolve, reject) => {
       this.queue.push({ message, resolve, reject })
       // A loop of appends on memory storage never yields to setImmediate: hand full batches to
@@ -161,7 +172,8 @@ export class Signer {
   private flush(): void {
     if (!this.queue.length) return
     // A worker (and its memory) only once signing comes in bursts; a few per turn sign inline.
-    const worker = this.queue.length >= WORKER_AT || this.worker ? this.ensureWorker() : null
+    const worker =
+      this.useWorker && (this.queue.length >= WORKER_AT || this.worker) ? this.ensureWorker() : null
     // Small batches wait for one to return (sent then); full ones go at once, so a tight loop of
     // appends that does not yield keeps the worker busy instead of finding it idle when it does.
     if (worker && this.inflightBatches >= MAX_INFLIGHT_BATCHES && this.queue.length < EAGER_BATCH)
