@@ -240,10 +240,10 @@ export class Hyperdrive extends EventEmitter implements DriveContext {
       await trie.ready()
     } else {
       await trie.ready()
-      if (await metadata.has(0)) await this.contentCores.get(trie)
-      // A replica without the header yet: as the original, start fetching it and opening the
-      // content core in the background (a read then finds it open, not two round trips away).
-      else this.contentCores.get(trie).catch(noop)
+      // As the original, start opening the content core (a replica first fetches the header
+      // naming it) without waiting: the first lookup reads metadata meanwhile, and reads and
+      // writes wait for it (a failed open is retried by the next one).
+      this.contentCores.get(trie).catch(noop)
     }
     this._trie = trie
     this.key = metadata.key
