@@ -35,6 +35,11 @@ export interface TrieFeed {
   /** Resolves to the block's bytes (checked by the trie: anything else is a DecodeError). */
   get(index: number, opts?: TrieFeedGetOptions): Promise<unknown>
   has?(index: number): boolean | Promise<boolean>
+  /**
+   * The bytes of stored blocks [start, end) back to back, in one storage read
+   * (@hyperstack/hypercore's `getRange`); rejects when any of them is not stored.
+   */
+  getRange?(start: number, end: number): Promise<Uint8Array>
   update?(opts?: TrieFeedUpdateOptions): Promise<unknown>
   download?(range: { start: number; end: number; blocks?: number[] }): unknown
   registerExtension?(name: string, handlers: TrieExtensionHandlers): TrieExtensionChannel

@@ -16,6 +16,15 @@ const REVERSE_ORDER = [4, 0, 1, 2, 3]
 /** Extension request budget: after a request, expect this many blocks before asking again. */
 export const ITERATOR_BATCH_SIZE = 2048
 
+// Read-ahead (see NodeSource): an iterator that keeps missing the cache reads growing windows
+// of blocks at once; short listings read block by block as before.
+const READ_AHEAD_AFTER = 4
+function readAheadWindow(misses: number): number {
+  if (misses < 32) return 32
+  if (misses < 128) return 128
+  return 512
+}
+
 export interface IteratorOptions {
   /** Descend into every level (default) or yield one representative node per child component. */
   recursive?: boolean
@@ -76,6 +85,7 @@ export class NodeIterator {
   private openPromise: Promise<void> | null = null
   opened = false
   private extMissing = 0
+  private misses = 0
   private extHead = 0
   private extCheckpoint = false
   private readonly flags: number
@@ -168,6 +178,8 @@ export class NodeIterator {
     if (this.extMissing > 0) this.extMissing--
     const r = this.host.src.read(seq, this.readOpts)
     if (r instanceof Promise) {
+      this.misses++
+      if (this.misses >= READ_AHEAD_AFTER) this.readOpts.readAhead = readAheadWindow(this.misses)
       loads.push(
         r.then((n: MaybeNode) => {
           entry.node = n

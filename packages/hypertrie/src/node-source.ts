@@ -1,7 +1,9 @@
 // Reads nodes by seq through the shared decoded-node cache. `peek` answers synchronously from the
-// cache so hot loops only await on a miss.
+// cache so hot loops only await on a miss. Iterators over a local feed read whole windows of
+// blocks at once (one storage read for many nodes) when the feed can read ranges.
 import { DecodeError } from './errors.js'
 import type { TrieFeed, TrieFeedGetOptions } from './feed.js'
+import { splitNodeBlocks } from './messages/node-message.js'
 import type { NodeCache } from './node-cache.js'
 import { type KeyHash, TrieNode } from './trie-node.js'
 
@@ -11,6 +13,17 @@ export interface ReadOptions extends TrieFeedGetOptions {
    * awaited first (a peer's lookup answer bringing the block), then the read goes on.
    */
   onwait?: ((seq: number) => Promise<void> | null | undefined | void) | null
+  /**
+   * On a miss, read the aligned window of this many blocks around it and cache all their nodes
+   * (iterators visit most of a window soon after; 0 or unset reads one block).
+   */
+  readAhead?: number
+}
+
+interface WindowRead {
+  start: number
+  end: number
+  done: Promise<void>
 }
 
 /** A loaded node, or null for "no node" (seq 0 or the reset node). */
@@ -22,10 +35,57 @@ export class NodeSource {
   readonly cache: NodeCache
   readonly hash: KeyHash | null
 
+  private windows: WindowRead[] = []
+
   constructor(feed: TrieFeed, cache: NodeCache, hash: KeyHash | null) {
     this.feed = feed
     this.cache = cache
     this.hash = hash
+  }
+
+  /**
+   * Reads the window of `size` blocks holding `seq` in one range read and caches its nodes;
+   * false when the feed cannot (no range reads, a sparse feed, a layout the splitter refuses),
+   * and the caller reads `seq` alone.
+   */
+  private async readWindow(seq: number, size: number): Promise<boolean> {
+    const feed = this.feed
+    if (!feed.getRange || feed.sparse || seq < 1) return false
+    for (const w of this.windows) {
+      if (seq >= w.start && seq < w.end) {
+        await w.done
+        return this.cache.get(seq) !== undefined
+      }
+    }
+    const start = Math.max(1, seq - (seq % size))
+    const end = Math.min(feed.length, seq - (seq % size) + size)
+    if (end - start < 2) return false
+    let ok = false
+    const done = feed.getRange(start, end).then(
+      (bytes) => {
+        const blocks = splitNodeBlocks(bytes, start, end - start)
+        if (blocks === null) return
+        for (let k = 0; k < blocks.length; k++) {
+          const s = start + k
+          if (this.cache.get(s) !== undefined) continue
+          try {
+            this.cache.set(s, TrieNode.decode(blocks[k], s, this.hash))
+          } catch {
+            // a block that does not decode is left for its own read to report
+          }
+        }
+        ok = true
+      },
+      () => {},
+    )
+    const w: WindowRead = { start, end, done }
+    this.windows.push(w)
+    try {
+      await done
+    } finally {
+      this.windows.splice(this.windows.indexOf(w), 1)
+    }
+    return ok && this.cache.get(seq) !== undefined
   }
 
   /** undefined = not cached; null = cached reset node or seq 0. */
@@ -46,6 +106,10 @@ export class NodeSource {
   async loadRaw(seq: number, opts?: ReadOptions): Promise<TrieNode> {
     const hit = this.cache.get(seq)
     if (hit !== undefined) return hit
+    if (opts?.readAhead && (await this.readWindow(seq, opts.readAhead))) {
+      const read = this.cache.get(seq)
+      if (read !== undefined) return read
+    }
     if (opts?.onwait && this.feed.has && !this.feed.writable) {
       let has = this.feed.has(seq)
       if (typeof has !== 'boolean') has = await has

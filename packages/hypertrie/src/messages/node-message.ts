@@ -92,3 +92,42 @@ export function decodeNodeMessage(buf: Uint8Array): NodeMessage {
   if (key === null) throw new DecodeError('Node message is missing its required key')
   return { key, valueBuffer, trieBuffer, seq, flags }
 }
+
+/**
+ * Splits blocks [start, start + count) read back to back into one buffer (node blocks carry no
+ * length of their own). hypertrie@5 writes fields in ascending order and always writes `seq`
+ * (block index) and `flags`, so a field number that does not ascend starts the next block.
+ * Null unless exactly `count` pieces come out, each naming its own index in `seq`: anything a
+ * writer laid out otherwise is read block by block instead.
+ */
+export function splitNodeBlocks(
+  buf: Uint8Array,
+  start: number,
+  count: number,
+): Uint8Array[] | null {
+  const out: Uint8Array[] = []
+  try {
+    const r = new ProtoReader(buf)
+    let from = 0
+    let last = 0
+    let seq = -1
+    while (!r.done) {
+      const at = r.offset
+      const [field, wire] = r.tag()
+      if (field <= last) {
+        if (seq !== start + out.length) return null
+        out.push(buf.subarray(from, at))
+        from = at
+        seq = -1
+      }
+      last = field
+      if (field === 4 && wire === WIRE_VARINT) seq = r.varint()
+      else r.skip(wire)
+    }
+    if (seq !== start + out.length) return null
+    out.push(buf.subarray(from))
+  } catch {
+    return null
+  }
+  return out.length === count ? out : null
+}
