@@ -82,6 +82,8 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
   /** The byte offset answered last (repeats are dropped, as hypercore@9's responder does). */
   private lastBytes = 0
   private readonly seekInflight: { bytes: number; index: number }[] = []
+  /** Blocks right after ones that just arrived (where download lanes continue). */
+  private readonly continueAt: number[] = []
 
   constructor(host: PeerHost, opts: PeerOptions) {
     this.host = host
@@ -328,7 +330,11 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
     }
     this.inflight.delete(data.index)
     this.host.reserved.delete(data.index)
-    if (data.value) this.remoteBitfield.set(data.index, true)
+    if (data.value) {
+      this.remoteBitfield.set(data.index, true)
+      if (this.continueAt.length >= this.maxRequests) this.continueAt.shift()
+      this.continueAt.push(data.index + 1)
+    }
     this.host.updateAll()
   }
 
@@ -447,11 +453,39 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
     const end = Math.min(sel.end === -1 ? this.remoteLength : sel.end, this.remoteLength)
     while (sel.cursor < end && bitfield.get(sel.cursor)) sel.cursor++
     let from = Math.max(sel.start, sel.cursor)
+    if (!sel.linear) {
+      this.downloadLanes(from, end, wanted)
+      return
+    }
     while (this.inflight.size < this.maxRequests) {
       const i = this.remoteBitfield.next(from, end, wanted)
       if (i === -1) break
       this.request(i, false)
       from = i + 1
+    }
+  }
+
+  /**
+   * A non-linear range downloads in lanes: each arrival continues its lane with the next block,
+   * whose proof is then one sibling (the lane's previous block brought the uncles), and new lanes
+   * start spread over the range, so in-flight proofs do not all repeat the same uncles (requests
+   * for neighbours sent together each carry the whole path; hypercore@9 spreads them at random).
+   */
+  private downloadLanes(from: number, end: number, wanted: (i: number) => boolean): void {
+    const remote = this.remoteBitfield
+    while (this.continueAt.length && this.inflight.size < this.maxRequests) {
+      const next = this.continueAt.shift() as number
+      if (next >= from && next < end && remote.get(next) && wanted(next)) this.request(next, false)
+    }
+    const free = this.maxRequests - this.inflight.size
+    for (let k = 0; k < free; k++) {
+      // The first lane starts at the lowest missing block, so a lane that ran into downloaded
+      // blocks is replaced there (a short scan), not somewhere costly to search.
+      const at = from + Math.floor((k * (end - from)) / free)
+      let i = remote.next(at, end, wanted)
+      if (i === -1 && at > from) i = remote.next(from, at, wanted)
+      if (i === -1) return
+      this.request(i, false)
     }
   }
 
