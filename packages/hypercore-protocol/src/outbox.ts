@@ -32,6 +32,8 @@ interface HeldFrame {
 }
 
 const SETTLED = Promise.resolve()
+/** Flushes per event-loop turn sent at once (a request/reply exchange needs no more). */
+const MICROTASK_FLUSHES = 1
 
 export class Outbox {
   private readonly opts: OutboxOptions
@@ -41,6 +43,11 @@ export class Outbox {
   private closed = false
   private flushQueued = false
   private readonly flushBound = () => this.flush()
+  /** Microtask flushes since the event loop last turned (reset by setImmediate). */
+  private flushesThisTurn = 0
+  private readonly newTurnBound = () => {
+    this.flushesThisTurn = 0
+  }
   private split: { tx: Buffer; rx: Buffer } | null = null
 
   /** `holding`: keep every frame until `release` (the handshake is still to run). */
@@ -77,9 +84,16 @@ export class Outbox {
     this.encode(channel, type, codec, message)
     if (!this.flushQueued) {
       this.flushQueued = true
-      // A reaction on a settled promise: the same microtask queue as queueMicrotask, without the
-      // AsyncResource and bound function Node's queueMicrotask allocates per call.
-      SETTLED.then(this.flushBound)
+      if (this.flushesThisTurn < MICROTASK_FLUSHES) {
+        // A reaction on a settled promise: the same microtask queue as queueMicrotask, without
+        // the AsyncResource and bound function Node's queueMicrotask allocates per call.
+        if (this.flushesThisTurn++ === 0) setImmediate(this.newTurnBound)
+        SETTLED.then(this.flushBound)
+      } else {
+        // A burst (say, a request per block of a chunk of Data): the rest of this turn's frames
+        // leave together at its end, one push (one socket write) instead of one each.
+        setImmediate(this.flushBound)
+      }
     }
     return !this.backpressured
   }
