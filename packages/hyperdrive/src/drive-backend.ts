@@ -38,7 +38,13 @@ export interface DriveCore {
   append(blocks: Buffer | Buffer[]): Promise<unknown>
   /** A block; the drive checks at run time that it is bytes. */
   get(index: number, opts?: CoreGetOptions): Promise<unknown>
-  has(index: number): boolean | Promise<boolean>
+  /** Whether block `start` (with `end`: every block of [start, end)) is stored locally. */
+  has(start: number, end?: number): boolean | Promise<boolean>
+  /**
+   * The bytes of the stored blocks [start, end) back to back, in one storage read (optional:
+   * cores without it are read block by block).
+   */
+  getRange?(start: number, end: number): Promise<Uint8Array>
   readonly sparse?: boolean
   update?(opts?: { ifAvailable?: boolean; minLength?: number; hash?: boolean }): Promise<unknown>
   registerExtension?(name: string, handlers: CoreExtensionHandlers): CoreExtensionChannel

@@ -281,8 +281,10 @@ export async function truncateFile(drive: DriveContext, path: string, size: numb
   }
   if (size === st.size) return
   const ws = fileWriteStream(drive, path, {})
+  // Block by block: each kept block is re-appended as one block, as the original does.
   const source = new FileReadStream(() => locateFile(drive, path), {
     length: Math.min(size, st.size),
+    blockChunks: true,
   })
   for await (const chunk of source) {
     if (!ws.write(chunk)) await Writable.drained(ws)

@@ -24,15 +24,30 @@ export interface FileLocation {
 export interface FileReadStreamOptions extends ReadRangeOptions {
   /**
    * Blocks requested ahead of the reader. Default: as many as fit in READ_AHEAD_BYTES at the
-   * file's mean block size, between 8 and 64 (16 blocks of 512 KiB, 64 of 64 KiB).
+   * file's mean block size (4 MiB), between 8 and 64 (8 blocks of 512 KiB, 64 of 64 KiB).
    */
   readAhead?: number
+  /**
+   * Emit each content block as its own chunk (no ranged reads), as the original's stream does;
+   * truncate copies through it so the rewritten file keeps the original's block layout.
+   */
+  blockChunks?: boolean
 }
 
 /** Bytes the default read-ahead window aims to keep requested. */
-const READ_AHEAD_BYTES = 8 * 1024 * 1024
+const READ_AHEAD_BYTES = 4 * 1024 * 1024
 const MIN_READ_AHEAD = 8
 const MAX_READ_AHEAD = 64
+
+/** Bytes a ranged read of stored blocks aims at (the chunks such a stream emits). */
+const RANGE_READ_BYTES = 1024 * 1024
+
+/** Blocks per ranged read for a file of `size` bytes in `blocks` blocks (at least 1). */
+function runOf(size: number, blocks: number): number {
+  const mean = blocks > 0 ? size / blocks : 0
+  if (mean <= 0) return 1
+  return Math.max(1, Math.floor(RANGE_READ_BYTES / mean))
+}
 
 /** The default window for a file of `size` bytes in `blocks` blocks. */
 function readAheadOf(size: number, blocks: number): number {
@@ -52,7 +67,11 @@ export class FileReadStream extends Readable {
   private skip = 0
   private remaining = 0
   private window = MIN_READ_AHEAD
-  private readonly inflight: Promise<unknown>[] = []
+  /** Reads in flight, oldest first: one block, or a run of blocks read as one range. */
+  private readonly inflight: { data: Promise<unknown>; blocks: number }[] = []
+  private inflightBlocks = 0
+  /** Blocks per ranged read. */
+  private runBlocks = 1
 
   constructor(locate: () => Promise<FileLocation>, opts: FileReadStreamOptions = {}) {
     super()
@@ -70,6 +89,7 @@ export class FileReadStream extends Readable {
 
   override _destroy(cb: (err: Error | null) => void): void {
     this.inflight.length = 0
+    this.inflightBlocks = 0
     cb(null)
   }
 
@@ -105,6 +125,7 @@ export class FileReadStream extends Readable {
     }
     this.end = end === null ? lastBlock : seekResult(end).index + 1
     this.window = this.opts.readAhead ?? readAheadOf(loc.size, loc.blocks)
+    this.runBlocks = this.opts.blockChunks ? 1 : runOf(loc.size, loc.blocks)
     if (this.next < loc.offset || this.end > lastBlock || this.next >= this.end) {
       throw new ContentMismatchError(
         `Content blocks of ${loc.path} do not cover bytes ${range.start}-${range.start + range.length}`,
@@ -129,12 +150,27 @@ export class FileReadStream extends Readable {
     }
   }
 
+  /**
+   * Keeps about `window` blocks requested: runs of stored blocks as one ranged read (about
+   * RANGE_READ_BYTES each) when the core offers it, single gets otherwise (missing blocks are
+   * fetched from peers one by one, so a sparse replica asks only for the covering blocks).
+   */
   private fill(): void {
-    const loc = this.loc!
-    while (this.inflight.length < this.window && this.next < this.end) {
-      const p = loc.core.get(this.next++)
+    const core = this.loc!.core
+    while (this.inflightBlocks < this.window && this.next < this.end) {
+      const start = this.next
+      const run = Math.min(this.end, start + this.runBlocks)
+      let p: Promise<unknown>
+      if (run - start > 1 && core.getRange && core.has(start, run) === true) {
+        p = core.getRange(start, run)
+        this.next = run
+      } else {
+        p = core.get(start)
+        this.next = start + 1
+      }
       p.catch(noop)
-      this.inflight.push(p)
+      this.inflight.push({ data: p, blocks: this.next - start })
+      this.inflightBlocks += this.next - start
     }
   }
 
@@ -145,14 +181,15 @@ export class FileReadStream extends Readable {
     }
     this.fill()
     const pending = this.inflight.shift()
-    if (!pending) {
+    if (pending) this.inflightBlocks -= pending.blocks
+    else {
       const loc = this.loc!
       throw new ContentMismatchError(
         `Content of ${loc.path} ended ${this.remaining} bytes before the size its Stat records`,
         loc.path,
       )
     }
-    let data = asBytes(await pending)
+    let data = asBytes(await pending.data)
     if (this.skip) {
       data = data.subarray(this.skip)
       this.skip = 0

@@ -13,6 +13,12 @@ export interface WriteTarget {
   commit: (offset: number, byteOffset: number) => Promise<void>
 }
 
+/**
+ * Bytes a write stream accepts before asking the writer to wait: what is buffered meanwhile goes
+ * to the core as one append (one signature, one tree write), each chunk still its own block.
+ */
+const WRITE_BUFFER_BYTES = 4 * 1024 * 1024
+
 export function toBuffer(chunk: unknown, encoding: BufferEncoding = 'utf-8'): Buffer {
   if (Buffer.isBuffer(chunk)) return chunk
   if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length)
@@ -27,7 +33,7 @@ export class FileWriteStream extends Writable {
   private byteOffset = 0
 
   constructor(acquire: () => Promise<WriteTarget>) {
-    super({ map: (chunk: unknown) => toBuffer(chunk) })
+    super({ map: (chunk: unknown) => toBuffer(chunk), highWaterMark: WRITE_BUFFER_BYTES })
     this.acquire = acquire
   }
 

@@ -143,6 +143,42 @@ describe('Hyperdrive on our layers', () => {
     expect(await drive.readFile('/g', 'utf-8')).toBe('data')
   })
 
+  it('streams a file written in 64 KiB chunks back in ranged reads, any range', async () => {
+    const drive = await newDrive()
+    const chunk = 64 * 1024
+    const file = Buffer.alloc(40 * chunk)
+    for (let i = 0; i < file.length; i++) file[i] = (i * 13 + (i >> 16)) & 255
+    const ws = drive.createWriteStream('/s.bin')
+    const done = new Promise<void>((resolve, reject) => {
+      ws.once('close', () => resolve())
+      ws.once('error', reject)
+    })
+    for (let i = 0; i < file.length; i += chunk) ws.write(file.subarray(i, i + chunk))
+    ws.end(undefined)
+    await done
+    const st = await drive.stat('/s.bin')
+    expect(st.blocks).toBe(40)
+    const read = async (opts: { start?: number; end?: number; length?: number }) => {
+      const parts: Buffer[] = []
+      for await (const part of drive.createReadStream('/s.bin', opts)) parts.push(part as Buffer)
+      return parts
+    }
+    const whole = await read({})
+    // Stored blocks are read in runs of about 1 MiB, not one 64 KiB block at a time.
+    expect(whole.length).toBeLessThan(10)
+    expect(Buffer.concat(whole).equals(file)).toBe(true)
+    for (const r of [
+      { start: 100000, length: 1500000 },
+      { start: chunk * 7, end: chunk * 23 - 1 },
+      { start: 5, length: 1 },
+      { start: file.length - 3 },
+    ]) {
+      const end = r.end !== undefined ? r.end + 1 : r.start + (r.length ?? file.length)
+      const got = Buffer.concat(await read(r))
+      expect(got.equals(file.subarray(r.start, Math.min(end, file.length)))).toBe(true)
+    }
+  })
+
   it('mounts a drive of the same store and writes through it', async () => {
     const store = new MemoryCorestore()
     const a = await newDrive(store)
