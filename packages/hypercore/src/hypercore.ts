@@ -58,6 +58,7 @@ import {
 } from './storage.js'
 import { type ReadStreamOptions, createReadStream, createWriteStream } from './streams.js'
 import { type ProofPlan, type TreeBits, blocks, proof as planProof, setNode } from './tree-index.js'
+import { TREE_RUN, TreeRuns } from './tree-runs.js'
 import { Waiters } from './waiters.js'
 
 export const MAX_BLOCK_SIZE = 8388608
@@ -111,8 +112,6 @@ type HypercoreEvents = {
 
 /** The node cache holds up to 2^12 nodes (proofs and verification touch few; RSS stays low). */
 const NODE_CACHE_BITS = 12
-/** Tree nodes read per storage read when one is missing from the cache. */
-const NODE_READ_RUN = 32
 
 /** The nodes an append creates that fall outside its contiguous slot range. */
 
@@ -154,6 +153,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   private appendQueue: PendingAppend[] = []
   private appending: Promise<void> | null = null
   private readonly nodeCache = new NodeCache(NODE_CACHE_BITS)
+  private readonly treeRuns = new TreeRuns()
   private readonly offsets = new BlockOffsets()
   private readonly dataWindow = new DataWindow()
   /** The block getBuffer read last (to spot sequential readers). */
@@ -588,20 +588,21 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
 
   /** A stored tree node (throws ERR_CORRUPT_STORAGE when absent). */
   async getNode(index: number): Promise<TreeNode> {
-    const cached = this.nodeCache.get(index)
-    if (cached) return cached
-    // Proofs and offsets walk neighbouring nodes: read the aligned run around `index` at once
-    // and keep the ones the tree bits say are stored (never a slot a write may be filling).
-    const first = index - (index % NODE_READ_RUN)
-    // Not past the last node a core of this length has (reading past the file end fails).
-    const count = Math.min(NODE_READ_RUN, Math.max(index + 1, 2 * this.length - 1) - first)
-    const run = await this.storage.getNodeRun(first, count).catch(() => null)
-    if (run) {
-      const bits = this.treeBits
-      for (const node of run)
-        if (node.index !== index && bits.getTree(node.index)) this.cacheNode(node)
+    const cached = this.nodeCache.get(index) ?? this.treeRuns.node(index)
+    if (cached) {
+      this.cacheNode(cached)
+      return cached
     }
-    const node = run?.find((n) => n.index === index) ?? (await this.storage.getNode(index))
+    // Proofs and offset walks often need a neighbour next: read the aligned run around `index`
+    // (not past the last node a core of this length has: reading past the file end fails).
+    const first = index - (index % TREE_RUN)
+    const count = Math.min(TREE_RUN, Math.max(index + 1, 2 * this.length - 1) - first)
+    const bits = this.treeBits
+    let stored = 0
+    for (let k = 0; k < count; k++) if (bits.getTree(first + k)) stored |= 1 << k
+    const bytes = await this.storage.readTreeRange(first, count).catch(() => null)
+    if (bytes) this.treeRuns.set(first, bytes, stored)
+    const node = this.treeRuns.node(index) ?? (await this.storage.getNode(index))
     this.cacheNode(node)
     return node
   }

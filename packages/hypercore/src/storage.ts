@@ -176,19 +176,6 @@ export class CoreStorage {
     return { index, hash, size }
   }
 
-  /** The stored (non-blank) nodes among [first, first + count); fails past the end of the file. */
-  async getNodeRun(first: number, count: number): Promise<TreeNode[]> {
-    const buf = await read(this.tree, 32 + 40 * first, 40 * count)
-    const nodes: TreeNode[] = []
-    for (let i = 0; i < count; i++) {
-      const at = 40 * i
-      const hash = buf.subarray(at, at + 32)
-      const size = readU64(buf, at + 32)
-      if (size !== 0 || !isBlank(hash)) nodes.push({ index: first + i, hash, size })
-    }
-    return nodes
-  }
-
   /** Raw tree entries for `count` nodes from node `first` (40 bytes each). */
   readTreeRange(first: number, count: number): Promise<Buffer> {
     return read(this.tree, 32 + 40 * first, 40 * count)
