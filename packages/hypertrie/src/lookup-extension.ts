@@ -18,6 +18,8 @@ const MAX_PASSIVE_BATCH = 2048
 const MAX_ACTIVE_BATCH = MAX_PASSIVE_BATCH + FLUSH_BATCH
 /** How long a lookup waits for an answer before reading on its own (and stops waiting). */
 export const ANSWER_TIMEOUT_MS = 1000
+/** The same before any peer has answered (a peer may not run the extension at all). */
+export const FIRST_ANSWER_TIMEOUT_MS = 250
 
 /** What answering needs from the trie. */
 export interface ExtensionHost {
@@ -93,8 +95,11 @@ export class LookupExtension {
   private active = 0
   /** Counters for tests and benchmarks. */
   readonly stats = { sentGets: 0, sentIterators: 0, answered: 0, cachesReceived: 0 }
-  /** A peer has answered our requests (and has not since let one time out). */
-  peersAnswer = false
+  /**
+   * Whether peers answer our requests: unknown until the first answer or timeout; a timeout
+   * (no answer listing a block we wait for) makes lookups stop waiting until an answer comes.
+   */
+  private answering: 'unknown' | 'yes' | 'no' = 'unknown'
   private waiters: AnswerWaiter[] = []
 
   constructor(host: ExtensionHost) {
@@ -126,10 +131,16 @@ export class LookupExtension {
     this.channel.broadcast(encodeExtensionMessage({ iterator: { head, key, flags, checkpoint } }))
   }
 
+  /** True unless peers have let a request time out without answering since they last did. */
+  get peersAnswer(): boolean {
+    return this.answering !== 'no'
+  }
+
   /**
    * Resolves once a cache message listing `seq` has been handled (blocks a peer pushes come
-   * before its cache message, so they are stored by then), or after ANSWER_TIMEOUT_MS; a
-   * timeout stops lookups waiting until a peer answers again.
+   * before its cache message, so they are stored by then), or after ANSWER_TIMEOUT_MS
+   * (FIRST_ANSWER_TIMEOUT_MS before any answer); a timeout stops lookups waiting until a peer
+   * answers again.
    */
   answerWith(seq: number): Promise<void> {
     return new Promise<void>((resolve) => {
@@ -140,11 +151,14 @@ export class LookupExtension {
           resolve()
         },
       }
-      const timer = setTimeout(() => {
-        this.peersAnswer = false
-        this.waiters = this.waiters.filter((w) => w !== waiter)
-        resolve()
-      }, ANSWER_TIMEOUT_MS)
+      const timer = setTimeout(
+        () => {
+          this.answering = 'no'
+          this.waiters = this.waiters.filter((w) => w !== waiter)
+          resolve()
+        },
+        this.answering === 'yes' ? ANSWER_TIMEOUT_MS : FIRST_ANSWER_TIMEOUT_MS,
+      )
       timer.unref?.()
       this.waiters.push(waiter)
     })
@@ -170,7 +184,7 @@ export class LookupExtension {
     }
     if (message.cache) {
       this.oncache(message.cache)
-      this.peersAnswer = true
+      this.answering = 'yes'
       this.wake(message.cache.blocks)
     }
     if (message.iterator) this.oniterator(message.iterator, peer)

@@ -395,12 +395,19 @@ export class MountableTrie<T = unknown> extends EventEmitter {
     }
   }
 
-  private async *plainIterator(
-    prefix: string,
-    opts: IteratorOptions,
-  ): AsyncGenerator<MountedNode<T>> {
-    for await (const n of this.trie.iterator(prefix, opts))
-      yield this.annotate(n, this, this.info, n.key)
+  // this trie's own entries, annotated: a mapping iterator rather than a generator, so each
+  // entry costs one promise (TrieIterator answers cached nodes at once)
+  private plainIterator(prefix: string, opts: IteratorOptions): AsyncIterable<MountedNode<T>> {
+    const ite = this.trie.iterator(prefix, opts)
+    const next = (): Promise<IteratorResult<MountedNode<T>>> =>
+      ite
+        .next()
+        .then((n) =>
+          n === null
+            ? { done: true, value: undefined }
+            : { done: false, value: this.annotate(n, this, this.info, n.key) },
+        )
+    return { [Symbol.asyncIterator]: () => ({ next }) }
   }
 
   async list(prefix = '', opts: MountIteratorOptions = {}): Promise<MountedNode<T>[]> {
