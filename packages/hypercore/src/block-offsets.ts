@@ -1,10 +1,12 @@
 // Byte offsets of blocks in the data file, remembered once known (appends, reads, verified puts).
-// Kept in pages of 4096 blocks made on demand, with a bounded number of pages, so the memory
-// used stays flat however large the core grows.
+// Kept in pages of 4096 blocks made on demand, with a bounded number of pages (the oldest made is
+// dropped first), so the memory used stays flat however large the core grows.
 
 const PAGE_SIZE = 4096
-/** At most this many pages (8 bytes a block: 64 pages = 2 MiB per core); then start afresh. */
-const MAX_PAGES = 64
+/** Blocks per page (a reader may learn a whole page's offsets at once). */
+export const OFFSET_PAGE = PAGE_SIZE
+/** At most this many pages (8 bytes a block: 128 pages = 4 MiB per core); the oldest goes first. */
+const MAX_PAGES = 128
 
 /**
  * `offset[i]` is where block i starts in the data file (NaN = not known yet). Blocks never move
@@ -12,6 +14,8 @@ const MAX_PAGES = 64
  */
 export class BlockOffsets {
   private pages = new Map<number, Float64Array>()
+  /** Pages with one lookup that found no offset (the second one learns the page). */
+  private readonly missedPages = new Set<number>()
 
   /** Offset and size of block `index`, or null when not both ends are known. */
   get(index: number): { offset: number; size: number } | null {
@@ -44,16 +48,29 @@ export class BlockOffsets {
     this.put(index + sizes.length, at)
   }
 
+  /** Records a lookup of `index` that found nothing; true from the second one in its page. */
+  missed(index: number): boolean {
+    const key = Math.floor(index / PAGE_SIZE)
+    if (this.missedPages.has(key)) return true
+    if (this.missedPages.size >= MAX_PAGES) this.missedPages.clear()
+    this.missedPages.add(key)
+    return false
+  }
+
   /** Forgets everything (overwrite). */
   reset(): void {
     this.pages = new Map()
+    this.missedPages.clear()
   }
 
   private put(index: number, offset: number): void {
     const key = Math.floor(index / PAGE_SIZE)
     let page = this.pages.get(key)
     if (page === undefined) {
-      if (this.pages.size >= MAX_PAGES) this.pages.clear()
+      if (this.pages.size >= MAX_PAGES) {
+        const oldest = this.pages.keys().next().value as number
+        this.pages.delete(oldest)
+      }
       page = new Float64Array(PAGE_SIZE).fill(Number.NaN)
       this.pages.set(key, page)
     }

@@ -4,9 +4,9 @@ import type { ProtocolStream } from '@hyperstack/hypercore-protocol'
 import * as flat from 'flat-tree'
 import type { Readable, Writable } from 'streamx'
 import { Bitfield } from './bitfield.js'
-import { BlockOffsets } from './block-offsets.js'
+import { BlockOffsets, OFFSET_PAGE } from './block-offsets.js'
 import { type Codec, type ValueEncoding, encodeBlock, toCodec } from './codecs.js'
-import { type KeyPair, type TreeNode, discoveryKey, keyPair, signable } from './crypto.js'
+import { type KeyPair, type TreeNode, discoveryKey, keyPair, readU64, signable } from './crypto.js'
 import { DATA_WINDOW_SIZE, DataWindow } from './data-window.js'
 import { Download, type DownloadHandle } from './download.js'
 import {
@@ -607,10 +607,47 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     return node
   }
 
+  /**
+   * Learns the offsets of every block in `index`'s offset page from one read of their leaves
+   * (the offset of the page's first block from its roots); false when a leaf is not stored.
+   */
+  private async learnOffsets(index: number): Promise<boolean> {
+    const first = index - (index % OFFSET_PAGE)
+    const end = Math.min(first + OFFSET_PAGE, this.length)
+    if (end - first < 2) return false
+    const bits = this.treeBits
+    for (let i = first; i < end; i++) if (!bits.getTree(2 * i)) return false
+    const [roots, tree] = await Promise.all([
+      Promise.all(flat.fullRoots(2 * first).map((n) => this.getNode(n))),
+      this.storage.readTreeRange(2 * first, 2 * (end - first) - 1),
+    ]).catch(() => [null, null])
+    if (!roots || !tree) return false
+    const at = roots.reduce((n, r) => n + r.size, 0)
+    const sizes: { length: number }[] = []
+    for (let i = first; i < end; i++) {
+      const length = readU64(tree, 80 * (i - first) + 32)
+      sizes.push({ length })
+    }
+    this.offsets.setRun(first, at, sizes)
+    return true
+  }
+
   /** Byte offset and size of block `index` in the data file. */
   async dataOffset(index: number): Promise<{ offset: number; size: number }> {
     const known = this.offsets.get(index)
     if (known) return known
+    // Where it starts is known (the previous block's end): only its size is missing.
+    const start = this.offsets.startOf(index)
+    if (!Number.isNaN(start)) {
+      const leaf = await this.getNode(2 * index)
+      this.offsets.set(index, start, leaf.size)
+      return { offset: start, size: leaf.size }
+    }
+    // A reader jumping around one page of blocks learns all of its offsets from one tree read.
+    if (this.offsets.missed(index) && (await this.learnOffsets(index))) {
+      const learned = this.offsets.get(index)
+      if (learned) return learned
+    }
     // The roots left of the block and its leaf, read at once (a cold tree on disk otherwise
     // costs one round trip per root).
     const nodes = await Promise.all(

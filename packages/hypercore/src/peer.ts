@@ -14,11 +14,12 @@ import type {
 } from '@hyperstack/hypercore-protocol'
 import { decodeRle, encodeRle } from './bitfield-rle.js'
 import type { Bitfield } from './bitfield.js'
+import type { TreeNode } from './crypto.js'
 import { HypercoreError, InvalidMessageError, UnrequestedDataError } from './errors.js'
 import { type ExtensionPeer, PUSH_EXTENSION } from './feed-extensions.js'
 import type { Download, Hypercore } from './hypercore.js'
 import { MAX_REMOTE_INDEX, RemoteBitfield } from './remote-bitfield.js'
-import { MemoryTreeBits, digest } from './tree-index.js'
+import { MemoryTreeBits, digest, setNode } from './tree-index.js'
 
 /** Wants cover 1 MiB-block regions, as the original sends them. */
 const WANT_REGION = 1024 * 1024
@@ -228,24 +229,27 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
     await this.sendBlock(index, nodes, request.hash)
   }
 
-  /** Sends block `index` (or only its hashes) with the proof the remote needs; false if it could not. */
-  private async sendBlock(index: number, nodes: number, hash: boolean): Promise<boolean> {
+  /**
+   * Sends block `index` (or only its hashes) with the proof the remote needs; resolves the proof
+   * nodes sent, or null when nothing was sent.
+   */
+  private async sendBlock(index: number, nodes: number, hash: boolean): Promise<TreeNode[] | null> {
     const core = this.core
     const proof = await core.proof(index, nodes, hash, this.remoteTree)
-    if (!proof) return false
+    if (!proof) return null
     let value: Buffer | null = null
     if (!hash) {
       value = await core.getBuffer(index)
-      if (!this.uploading || !this.channel) return false
+      if (!this.uploading || !this.channel) return null
       core.emit('upload', index, value, this)
     }
     if (index + 1 > this.remoteLength) {
       this.remoteLength = index + 1
       this.updateEnd()
     }
-    if (!this.channel) return false
+    if (!this.channel) return null
     this.channel.data({ index, value, nodes: proof.nodes, signature: proof.signature })
-    return true
+    return proof.nodes
   }
 
   /** A block the remote did not ask for, when it announced it stores pushed blocks. */
@@ -255,8 +259,14 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
     if (!Number.isSafeInteger(index) || index < 0) return false
     if (this.remoteBitfield.get(index) || !(this.core.bitfield as Bitfield).get(index)) return false
     const sent = await this.sendBlock(index, 0, false)
-    if (sent) this.remoteBitfield.set(index, true)
-    return sent
+    if (sent === null) return false
+    this.remoteBitfield.set(index, true)
+    // A peer that takes pushes stores what verifies or ends the channel (it never drops a block
+    // silently), so it now has the leaf, these nodes and the parents they prove: the next push
+    // stops at them instead of repeating the uncles and a signature.
+    setNode(this.remoteTree, 2 * index)
+    for (const node of sent) setNode(this.remoteTree, node.index)
+    return true
   }
 
   ondata(data: Data): void {

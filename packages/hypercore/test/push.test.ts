@@ -125,4 +125,39 @@ describe('push', () => {
     expect(errors[0]).toMatchObject({ code: expect.stringMatching(/^ERR_/) })
     expect(reader.has(1)).toBe(false)
   })
+
+  it('later pushes to the same reader carry only what it lacks (no repeated uncles or signature)', async () => {
+    const writer = core()
+    const blocks: string[] = []
+    for (let i = 0; i < 64; i++) blocks.push(`block ${i}`)
+    await writer.append(blocks)
+    writer.registerExtension('ask', {})
+    const reader = core(writer.key, { sparse: true, allowPush: true })
+    await reader.ready()
+    reader.registerExtension('ask', {})
+    const opened = new Promise<void>((resolve) => reader.once('peer-open', () => resolve()))
+    pair(writer, reader)
+    await opened
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    const peer = writer.peers[0] as unknown as ExtensionPeer & {
+      channel: { data(d: { nodes: unknown[]; signature: Buffer | null }): void }
+    }
+    const sent: { nodes: number; signed: boolean }[] = []
+    const data = peer.channel.data.bind(peer.channel)
+    peer.channel.data = (d) => {
+      sent.push({ nodes: d.nodes.length, signed: d.signature !== null })
+      data(d)
+    }
+    for (let i = 20; i < 30; i++) expect(await writer.push(peer, i)).toBe(true)
+    await new Promise<void>((resolve) => {
+      const check = () => (reader.downloaded() === 10 ? resolve() : setTimeout(check, 10))
+      check()
+    })
+    expect(sent[0].signed).toBe(true)
+    expect(sent.slice(1).every((s) => !s.signed)).toBe(true)
+    expect(sent.slice(1).every((s) => s.nodes <= 3)).toBe(true)
+    expect(sent[0].nodes).toBeGreaterThan(3)
+    for (let i = 20; i < 30; i++)
+      expect(((await reader.get(i, { wait: false })) as Buffer).toString()).toBe(`block ${i}`)
+  })
 })

@@ -75,4 +75,19 @@ describe('read-ahead', () => {
     await reader.download({ start: 0, end: 300 })
     for (let i = 0; i < 300; i++) expect(await reader.get(i)).toEqual(block(i))
   })
+
+  it('a reopened core reads random blocks across offset pages (offsets learned per page)', async () => {
+    const storage = memoryStorage()
+    const core = await writer(9000, storage)
+    await core.close()
+    const again = new Hypercore(storage)
+    closers.push(() => again.close())
+    await again.ready()
+    let x = 7
+    for (let k = 0; k < 600; k++) {
+      x = (x * 48271) % 2147483647
+      const i = x % 9000
+      expect(await again.get(i)).toEqual(block(i))
+    }
+  })
 })
