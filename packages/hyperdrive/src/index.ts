@@ -84,6 +84,7 @@ export type {
   TrieMountOptions,
   TriePutCondition,
   TriePutOptions,
+  TriePutResult,
   TrieWatcher,
 } from './drive-backend.js'
 export type { StorageFunction } from './default-backend.js'
