@@ -111,7 +111,12 @@ export function encodeStat(stat: StatFields): Buffer {
       w.tag(12, WIRE_BYTES).bytes(entry.finish())
     }
   }
-  return Buffer.from(w.finish())
+  // Its own small ArrayBuffer, not a slice of Node's shared 8 KiB pool: the trie keeps Stat
+  // values in its node cache, and a pooled slice would keep the whole pool slab alive.
+  const bytes = w.finish()
+  const out = Buffer.from(new ArrayBuffer(bytes.length))
+  out.set(bytes)
+  return out
 }
 
 export function decodeMount(buf: Uint8Array, start = 0, end = buf.length): DecodedMount {
