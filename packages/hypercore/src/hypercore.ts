@@ -154,6 +154,8 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   private appending: Promise<void> | null = null
   private readonly nodeCache = new NodeCache(NODE_CACHE_BITS)
   private readonly treeRuns = new TreeRuns()
+  /** The tree run of the last node-cache miss (to tell walks over neighbours from scatter). */
+  private lastMissedRun = -2
   private readonly offsets = new BlockOffsets()
   private readonly dataWindow = new DataWindow()
   /** The block getBuffer read last (to spot sequential readers). */
@@ -593,8 +595,17 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
       this.cacheNode(cached)
       return cached
     }
-    // Proofs and offset walks often need a neighbour next: read the aligned run around `index`
-    // (not past the last node a core of this length has: reading past the file end fails).
+    // Misses near the last one (walks over neighbours) read the aligned run around `index` (not
+    // past the last node a core of this length has: reading past the file end fails); scattered
+    // ones (random proofs) read just the node.
+    const run = Math.floor(index / TREE_RUN)
+    const near = Math.abs(run - this.lastMissedRun) <= 1
+    this.lastMissedRun = run
+    if (!near) {
+      const node = await this.storage.getNode(index)
+      this.cacheNode(node)
+      return node
+    }
     const first = index - (index % TREE_RUN)
     const count = Math.min(TREE_RUN, Math.max(index + 1, 2 * this.length - 1) - first)
     const bits = this.treeBits
