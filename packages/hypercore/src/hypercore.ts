@@ -431,7 +431,6 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
           const rel = node.index - nodeOffset
           if (rel >= 0 && rel < slots.length) slots[rel] = node
           else outside.push(node)
-          this.cacheNode(node)
         }
         datas.push(b)
         bytes += b.length
