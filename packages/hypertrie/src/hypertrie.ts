@@ -135,6 +135,7 @@ interface InternalOptions extends HypertrieOptions {
 }
 
 const NO_GET_OPTIONS: GetOptions = {}
+const NO_PARAMS = {}
 
 function isOptions(x: unknown): x is HypertrieOptions {
   return typeof x === 'object' && x !== null && !(x instanceof Uint8Array)
@@ -451,7 +452,7 @@ export class Hypertrie<T = unknown> extends EventEmitter {
           return b === undefined ? src.load(seq) : b
         },
         head: () => head,
-        append: async (node) => {
+        append: (node) => {
           node.seq = offset + list.length
           list.push(node)
         },
@@ -465,7 +466,8 @@ export class Hypertrie<T = unknown> extends EventEmitter {
             op.value === undefined || op.value === null
               ? null
               : encodeValue(this.valueEncoding, op.value)
-          res = await writePut(t, op.key, v, storedFlags(op.flags ?? 0, !!op.hidden), {})
+          const r = writePut(t, op.key, v, storedFlags(op.flags ?? 0, !!op.hidden), NO_PARAMS)
+          res = r instanceof Promise ? await r : r
         }
         if (res !== null) head = res
       }

@@ -4,7 +4,7 @@ export class Mutex {
   private locked = false
   private readonly waiting: (() => void)[] = []
 
-  async run<T>(fn: () => Promise<T>): Promise<T> {
+  async run<T>(fn: () => T | Promise<T>): Promise<T> {
     if (this.locked) await new Promise<void>((resolve) => this.waiting.push(resolve))
     else this.locked = true
     try {

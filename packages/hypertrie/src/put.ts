@@ -25,12 +25,16 @@ export function returnScratch(s: PutScratch): void {
   if (free.length < 16) free.push(s)
 }
 
-async function loadAll(load: NodeLoader, seqs: number[]): Promise<MaybeNode[]> {
+type Loaded = MaybeNode[] | Promise<MaybeNode[]>
+
+// loads `seqs` in order; synchronous when every node is cached
+function loadAll(load: NodeLoader, seqs: number[]): Loaded {
   const out: MaybeNode[] = new Array(seqs.length)
-  const pending: Promise<void>[] = []
+  let pending: Promise<void>[] | null = null
   for (let k = 0; k < seqs.length; k++) {
     const r = load(seqs[k])
     if (r instanceof Promise) {
+      if (pending === null) pending = []
       pending.push(
         r.then((n) => {
           out[k] = n
@@ -38,26 +42,40 @@ async function loadAll(load: NodeLoader, seqs: number[]): Promise<MaybeNode[]> {
       )
     } else out[k] = r
   }
-  if (pending.length) await Promise.all(pending)
-  return out
+  return pending === null ? out : Promise.all(pending).then(() => out)
 }
+
+export type WalkResult = TrieNode | null | Promise<TrieNode | null>
 
 /**
  * Fills `scratch.table` with `node`'s table against `head`. Returns the node where the walk
  * ended (the existing node when it has the same key), or null when the trie was empty or a
- * collision lookup found nothing. `skipSeq` (a deleted node) is never stored as a pointer.
+ * collision lookup found nothing; synchronously when every node it reads is cached.
+ * `skipSeq` (a deleted node) is never stored as a pointer.
  */
-export async function walkPut(
+export function walkPut(
   load: NodeLoader,
   node: TrieNode,
   head: TrieNode | null,
   skipSeq: number,
   scratch: PutScratch,
-): Promise<TrieNode | null> {
+): WalkResult {
+  return walkFrom(load, node, head, skipSeq, scratch, 0)
+}
+
+// the walk from position `from` on `head`; a read that has to wait continues it from there
+function walkFrom(
+  load: NodeLoader,
+  node: TrieNode,
+  head: TrieNode | null,
+  skipSeq: number,
+  scratch: PutScratch,
+  from: number,
+): WalkResult {
   const cursor = scratch.cursor
   const out = scratch.table
   const slots = cursor.slots
-  let i = 0
+  let i = from
   walk: while (head !== null) {
     cursor.open(head.table)
     for (; i < node.length; i++) {
@@ -86,13 +104,16 @@ export async function walkPut(
         const s = v < size ? slots[v] : 0
         if (!s) break
         const r = load(s)
-        head = r instanceof Promise ? await r : r
+        if (r instanceof Promise) {
+          const next = i + 1
+          return r.then((h) => walkFrom(load, node, h, skipSeq, scratch, next))
+        }
+        head = r
         i++
         continue walk
       }
 
-      // a component end: the candidates for the next head are slots v, v+5, ... (read them
-      // before awaiting anything: the cursor moves on with the next head)
+      // a component end: the candidates for the next head are slots v, v+5, ...
       let candidates: number[] | null = null
       if (!same) {
         candidates = []
@@ -102,31 +123,56 @@ export async function walkPut(
           candidates.push(s)
         }
       }
-
-      // copy the slots whose node has a different component; the original adds them
-      // asynchronously, after the diverging head, in request order
+      let seqs: number[] | null = null
       if (collidable !== null) {
-        const seqs: number[] = []
+        seqs = []
         for (let k = 1; k < collidable.length; k += 2) seqs.push(collidable[k])
-        const loaded = await loadAll(load, seqs)
-        for (let k = 0; k < loaded.length; k++) {
-          if (loaded[k]?.collides(node, i)) out.push(i, collidable[2 * k], collidable[2 * k + 1])
-        }
       }
-
-      if (candidates === null) continue
-
-      let found: TrieNode | null = null
-      if (candidates.length) {
-        for (const n of await loadAll(load, candidates))
-          if (n !== null && !n.collides(node, i)) found = n
+      const others = seqs === null ? null : loadAll(load, seqs)
+      const nexts = candidates === null || !candidates.length ? null : loadAll(load, candidates)
+      if (others instanceof Promise || nexts instanceof Promise) {
+        const at = i
+        const current = head
+        return Promise.all([others, nexts]).then(([o, c]) => {
+          const next = endStep(node, out, at, collidable, o, candidates, c, current)
+          return next === null ? null : walkFrom(load, node, next, skipSeq, scratch, at + 1)
+        })
       }
-      if (found === null) return null
-      head = found
+      const next = endStep(node, out, i, collidable, others, candidates, nexts, head)
+      if (next === null) return null
+      if (next === head) continue
+      head = next
       i++
       continue walk
     }
     return head
   }
   return null
+}
+
+/**
+ * Finishes a component end: copies the slots whose node has a different component (the
+ * original adds them after the diverging head, in request order), then picks the next head
+ * among the candidates (the one sharing the component). Returns `head` itself when the new
+ * node continues on it, null when no candidate matches.
+ */
+function endStep(
+  node: TrieNode,
+  out: TableBuilder,
+  i: number,
+  collidable: number[] | null,
+  others: MaybeNode[] | null,
+  candidates: number[] | null,
+  nexts: MaybeNode[] | null,
+  head: TrieNode,
+): TrieNode | null {
+  if (collidable !== null && others !== null) {
+    for (let k = 0; k < others.length; k++) {
+      if (others[k]?.collides(node, i)) out.push(i, collidable[2 * k], collidable[2 * k + 1])
+    }
+  }
+  if (candidates === null) return head
+  let found: TrieNode | null = null
+  if (nexts !== null) for (const n of nexts) if (n !== null && !n.collides(node, i)) found = n
+  return found
 }

@@ -2,7 +2,7 @@
 // condition, append; and the delete-as-re-put of a neighbour (hypertrie@5's put/del/batch).
 import { walkDelete } from './del.js'
 import type { MaybeNode, NodeLoader } from './node-source.js'
-import { returnScratch, takeScratch, walkPut } from './put.js'
+import { type WalkResult, returnScratch, takeScratch, walkPut } from './put.js'
 import { EMPTY_TABLE } from './table-cursor.js'
 import { HIDDEN_FLAG, type KeyHash, TrieNode } from './trie-node.js'
 
@@ -13,7 +13,8 @@ export interface WriteTarget {
   loadNeighbour(seq: number): Promise<MaybeNode>
   /** The head node; synchronous when it is cached. */
   head(): MaybeNode | Promise<MaybeNode>
-  append(node: TrieNode): Promise<void>
+  /** Appends (batches only collect: synchronously). */
+  append(node: TrieNode): Promise<void> | void
   hash: KeyHash | null
 }
 
@@ -32,32 +33,71 @@ export function storedFlags(userFlags: number, hidden: boolean): number {
   return userFlags * 256 + (hidden ? HIDDEN_FLAG : 0)
 }
 
-/** Returns the node (seq 0 and not appended when the condition refused). */
-export async function writePut(
+/**
+ * Returns the node (seq 0 and not appended when the condition refused); synchronously when the
+ * head and every node the walk reads are cached and the target appends synchronously (batches).
+ */
+export function writePut(
   t: WriteTarget,
   key: string,
   valueBuffer: Buffer | null,
   flags: number,
   params: PutParams,
-): Promise<TrieNode> {
+): TrieNode | Promise<TrieNode> {
   const node = new TrieNode(key, valueBuffer, flags, 0, EMPTY_TABLE, t.hash)
   const h = t.head()
-  const head = h instanceof Promise ? await h : h
+  if (h instanceof Promise) return h.then((head) => buildAndAppend(t, node, head, params))
+  return buildAndAppend(t, node, h, params)
+}
+
+function buildAndAppend(
+  t: WriteTarget,
+  node: TrieNode,
+  head: TrieNode | null,
+  params: PutParams,
+): TrieNode | Promise<TrieNode> {
   const scratch = takeScratch()
-  let closest: TrieNode | null
+  let walked: WalkResult
   try {
-    closest = await walkPut(t.load, node, head, params.skipSeq ?? 0, scratch)
-    node.table = scratch.table.finish()
-  } finally {
+    walked = walkPut(t.load, node, head, params.skipSeq ?? 0, scratch)
+  } catch (err) {
     returnScratch(scratch)
+    throw err
   }
-  if (params.condition) {
+  if (walked instanceof Promise) {
+    return walked.then(
+      (closest) => {
+        node.table = scratch.table.finish()
+        returnScratch(scratch)
+        return appendWalked(t, node, closest, params)
+      },
+      (err: unknown) => {
+        returnScratch(scratch)
+        throw err
+      },
+    )
+  }
+  node.table = scratch.table.finish()
+  returnScratch(scratch)
+  return appendWalked(t, node, walked, params)
+}
+
+function appendWalked(
+  t: WriteTarget,
+  node: TrieNode,
+  closest: TrieNode | null,
+  params: PutParams,
+): TrieNode | Promise<TrieNode> {
+  const condition = params.condition
+  if (condition) {
     const existing = closest !== null && closest.key === node.key ? closest : null
-    const proceed = await params.condition(params.closest ? closest : existing, node)
-    if (!proceed) return node
+    return condition(params.closest ? closest : existing, node).then(async (proceed) => {
+      if (proceed) await t.append(node)
+      return node
+    })
   }
-  await t.append(node)
-  return node
+  const appended = t.append(node)
+  return appended instanceof Promise ? appended.then(() => node) : node
 }
 
 export interface DelParams {
