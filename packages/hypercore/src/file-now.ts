@@ -46,7 +46,8 @@ export function readNow(st: RandomAccessStorage, offset: number, size: number): 
   const file = st as unknown as OpenFileState
   if (!st.opened || st.closed || file.suspended || file._needsOpen) return null
   if (file._queued.length > 0 || typeof file.fd !== 'number' || file.fd <= 0) return null
-  const buf = Buffer.allocUnsafe(size)
+  // Its own memory, not a slice of the shared pool: a 40-byte node kept in a cache would pin 8 KiB.
+  const buf = Buffer.allocUnsafeSlow(size)
   let done = 0
   while (done < size) {
     const n = fs.readSync(file.fd, buf, done, size - done, offset + done)
