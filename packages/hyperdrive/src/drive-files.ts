@@ -5,7 +5,7 @@ import { cutIntoBlocks } from './content-range.js'
 import type { DriveCore, DriveTrie } from './drive-backend.js'
 import { type DriveContext, checkWritable, openedTrie } from './drive-context.js'
 import type { ReadFileOptions, WriteFileOptions } from './drive-options.js'
-import { isLink, lstatLocated, statLocated } from './drive-stat.js'
+import { cachedPlain, lookupPlain, lstatLocated, statLocated } from './drive-stat.js'
 import {
   ContentMismatchError,
   FileNotFoundError,
@@ -23,25 +23,11 @@ import { FileWriteStream, type WriteTarget, toBuffer } from './write-stream.js'
 export async function locateFile(drive: DriveContext, name: string): Promise<FileLocation> {
   const root = drive.openTrie ?? (await openedTrie(drive))
   const key = toTrieKey(name)
-  const cache = drive.statCache
-  if (cache !== null) {
-    const value = cache.get(root, key)
-    if (value !== undefined) {
-      const st = Stat.decode(value)
-      if (!isLink(st)) return fileLocation(drive, name, st, root)
-    }
-  }
-  const version = root.version
-  const found = await root.get(key)
+  const cached = cachedPlain(drive, root, key)
+  if (cached !== null) return fileLocation(drive, name, cached, root)
   // The common case, a node that is not a link: one lookup, one decode.
-  if (found.node !== null) {
-    const st = Stat.decode(found.node.value)
-    if (!isLink(st)) {
-      if (cache !== null && found.node.trie === root)
-        cache.read(root, version, key, found.node.value)
-      return fileLocation(drive, name, st, found.node.trie)
-    }
-  }
+  const { plain, found } = await lookupPlain(drive, root, key)
+  if (plain !== null) return fileLocation(drive, name, plain.stat, plain.trie)
   const located = await statLocated(drive, name, true, found)
   return fileLocation(drive, name, located.stat, located.trie)
 }
@@ -53,14 +39,15 @@ export async function locateFile(drive: DriveContext, name: string): Promise<Fil
  */
 function cachedLocation(drive: DriveContext, name: string): FileLocation | null {
   const root = drive.openTrie
-  const cache = drive.statCache
-  if (root === null || cache === null) return null
-  const value = cache.get(root, toTrieKey(name))
-  if (value === undefined) return null
-  const st = Stat.decode(value)
-  if (isLink(st) || st.mount !== null || st.isDirectory()) return null
+  const st = root === null ? null : cachedPlain(drive, root, toTrieKey(name))
+  if (root === null || st === null || st.mount !== null || st.isDirectory()) return null
   const core = drive.contentCores.current(root)
   if (core === undefined || st.offset + st.blocks > core.length) return null
+  return blocksOf(core, st, name)
+}
+
+/** The location of the content blocks `st` names in `core`. */
+function blocksOf(core: DriveCore, st: Stat, name: string): FileLocation {
   return {
     core,
     offset: st.offset,
@@ -103,14 +90,7 @@ async function fileLocation(
       name,
     )
   }
-  return {
-    core,
-    offset: st.offset,
-    blocks: st.blocks,
-    byteOffset: st.byteOffset,
-    size: st.size,
-    path: name,
-  }
+  return blocksOf(core, st, name)
 }
 
 /** The whole file (or a range) of `path` (normalised) as one Buffer. */

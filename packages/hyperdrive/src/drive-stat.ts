@@ -78,32 +78,52 @@ export function isLink(st: Stat): boolean {
  */
 export function statOf(drive: DriveContext, name: string): Promise<Stat> {
   const root = drive.openTrie
-  const cache = drive.statCache
-  if (root !== null && cache !== null) {
-    // A cached Stat: no lookup, no promise chain. Cached bytes decoded once already.
-    const value = cache.get(root, toTrieKey(name))
-    if (value !== undefined) {
-      const st = Stat.decode(value)
-      if (!isLink(st)) return Promise.resolve(st)
-    }
-  }
-  return lookupStat(drive, name)
+  // A cached Stat: no lookup, no promise chain.
+  const cached = root === null ? null : cachedPlain(drive, root, toTrieKey(name))
+  return cached !== null ? Promise.resolve(cached) : lookupStat(drive, name)
+}
+
+/** The Stat cache's entry for `key` of `root`, when there is one and it is not a link. */
+export function cachedPlain(drive: DriveContext, root: DriveTrie, key: string): Stat | null {
+  const value = drive.statCache?.get(root, key)
+  if (value === undefined) return null
+  const st = Stat.decode(value)
+  return isLink(st) ? null : st
+}
+
+/** What one lookup found: a node that is not a link, decoded, or the raw result for the full walk. */
+export interface PlainLookup {
+  plain: { stat: Stat; trie: DriveTrie } | null
+  found: TrieGetResult
+}
+
+/**
+ * One lookup of `key` in `root`, the common case of stat and reads: a node that is not a link
+ * comes back decoded (and is kept in the Stat cache when it is the drive's own).
+ */
+export async function lookupPlain(
+  drive: DriveContext,
+  root: DriveTrie,
+  key: string,
+): Promise<PlainLookup> {
+  const version = root.version
+  const found = await root.get(key)
+  const node = found.node
+  if (node === null) return { plain: null, found }
+  const stat = Stat.decode(node.value)
+  if (isLink(stat)) return { plain: null, found }
+  if (drive.statCache !== null && node.trie === root)
+    drive.statCache.read(root, version, key, node.value)
+  return { plain: { stat, trie: node.trie }, found }
 }
 
 async function lookupStat(drive: DriveContext, name: string): Promise<Stat> {
   const root = drive.openTrie ?? (await openedTrie(drive))
-  const key = toTrieKey(name)
-  const cache = drive.statCache
-  const version = root.version
-  const found = await root.get(key)
-  if (found.node !== null) {
-    const st = Stat.decode(found.node.value)
-    if (!isLink(st)) {
-      if (cache !== null && found.node.trie === root)
-        cache.read(root, version, key, found.node.value)
-      if (st.blocks > 0) warmContent(drive, found.node.trie, st.offset + st.blocks)
-      return st
-    }
+  const { plain, found } = await lookupPlain(drive, root, toTrieKey(name))
+  if (plain !== null) {
+    const st = plain.stat
+    if (st.blocks > 0) warmContent(drive, plain.trie, st.offset + st.blocks)
+    return st
   }
   return (await statLocated(drive, name, false, found)).stat
 }

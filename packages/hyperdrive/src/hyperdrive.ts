@@ -61,16 +61,6 @@ import { StatCache } from './stat-cache.js'
 import type { Stat } from './stat.js'
 import type { FileWriteStream } from './write-stream.js'
 
-export type {
-  FileStats,
-  HyperdriveOptions,
-  MkdirOptions,
-  MountEntry,
-  MountOptions,
-  ReadFileOptions,
-  WriteFileOptions,
-} from './drive-options.js'
-
 const DEFAULTS = {
   sparse: true,
   sparseMetadata: true,

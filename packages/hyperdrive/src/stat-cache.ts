@@ -1,6 +1,6 @@
 // The Stat bytes of recently looked-up or written paths of a drive's own trie, for a writer or
 // a checkout (whose trie changes only through its own writes, or never). An entry is served only
-// while the trie is still at the version the cache describes: any append the cache did not
+// while the trie is still at the version the cache describes; any append the cache did not
 // follow (another writer object, a mount, a tag, a delete) empties it on the next lookup.
 import type { DriveTrie, TriePutResult } from './drive-backend.js'
 
