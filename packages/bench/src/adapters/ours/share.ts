@@ -5,19 +5,12 @@ import { Hyperdrive } from '@hyperstack/hyperdrive'
 import { Hyperswarm } from '@hyperstack/hyperswarm'
 import { createBootstrapNode } from '@hyperstack/hyperswarm-dht'
 import type { ShareCloneAdapter, ShareDrive } from '../../workloads/share-clone.js'
+import { bytesOf, readFileBytes, updateMetadata, writeChunks } from './drive-io.js'
 
 const LOOPBACK = '127.0.0.1'
 
 interface Socket extends NodeJS.ReadWriteStream {
   destroy(err?: Error): void
-}
-
-/** Our read streams are streamx streams of Buffers; anything else is a bug worth failing on. */
-async function* bytesOf(stream: AsyncIterable<unknown>): AsyncGenerator<Buffer> {
-  for await (const chunk of stream) {
-    if (!Buffer.isBuffer(chunk)) throw new TypeError('a drive read stream emitted non-bytes')
-    yield chunk
-  }
 }
 
 /** The Hyperdrive behind each wrapped drive, for `join`. */
@@ -29,29 +22,10 @@ function wrapDrive(drive: Hyperdrive): ShareDrive {
     key: drive.key,
     discoveryKey: drive.discoveryKey,
     writeFile: async (path, data) => void (await drive.writeFile(path, data)),
-    writeStream: async (path, chunks) => {
-      const stream = drive.createWriteStream(path)
-      const finished = new Promise<void>((resolve, reject) => {
-        stream.once('finish', () => resolve())
-        stream.once('error', reject)
-      })
-      for (const chunk of chunks) {
-        if (!stream.write(chunk))
-          await new Promise<void>((resolve) => stream.once('drain', resolve))
-      }
-      stream.end(null) // streamx types `end` with a required argument; null writes nothing
-      await finished
-    },
-    update: async () => {
-      if (!drive.metadata?.update) throw new Error('the drive metadata core cannot update')
-      await drive.metadata.update()
-    },
+    writeStream: (path, chunks) => writeChunks(drive, path, chunks),
+    update: () => updateMetadata(drive),
     readdir: (path) => drive.readdir(path),
-    readFile: async (path) => {
-      const data = await drive.readFile(path)
-      if (!Buffer.isBuffer(data)) throw new TypeError(`readFile ${path} did not return bytes`)
-      return data
-    },
+    readFile: (path) => readFileBytes(drive, path),
     readStream: (path) => bytesOf(drive.createReadStream(path)),
     close: () => drive.close(),
   }
