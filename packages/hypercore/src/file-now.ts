@@ -9,7 +9,7 @@ import type { RandomAccessStorage } from 'random-access-memory'
 /** Larger transfers (big-file batches) stay on the thread pool, in parallel with hashing. */
 const NOW_LIMIT = 64 * 1024
 
-/** The random-access-storage v3 state that says whether the file is open for writing, idle. */
+/** The random-access-storage v3 state that says whether a file is open and idle. */
 interface OpenFileState {
   fd: number
   writing: boolean
@@ -18,22 +18,25 @@ interface OpenFileState {
   _queued: unknown[]
 }
 
-/** Writes `data` at `offset` now when `st` is an idle, open-for-writing file; false otherwise. */
-/** Whether `st` is a random-access-file open for writing with nothing queued. */
-function writable(st: RandomAccessStorage): boolean {
-  if (!(st instanceof RandomAccessFile)) return false
+/**
+ * The descriptor of `st` when it is a random-access-file that is open (for writing, when asked)
+ * with nothing queued, so a direct call cannot overtake a queued one; -1 otherwise.
+ */
+function idleFd(st: RandomAccessStorage, forWriting: boolean): number {
+  if (!(st instanceof RandomAccessFile)) return -1
+  // Internals of random-access-storage v3 (typed above); the typings expose only the API.
   const file = st as unknown as OpenFileState
-  if (!st.opened || st.closed || !file.writing || file.suspended || file._needsOpen) return false
-  return file._queued.length === 0 && typeof file.fd === 'number' && file.fd > 0
+  if (!st.opened || st.closed || file.suspended || file._needsOpen) return -1
+  if ((forWriting && !file.writing) || file._queued.length > 0) return -1
+  return typeof file.fd === 'number' && file.fd > 0 ? file.fd : -1
 }
 
+/** Writes `data` at `offset` now when `st` is an idle file open for writing; false otherwise. */
 export function writeNow(st: RandomAccessStorage, offset: number, data: Buffer): boolean {
-  if (data.length > NOW_LIMIT || !writable(st)) return false
-  const file = st as unknown as OpenFileState
+  const fd = data.length > NOW_LIMIT ? -1 : idleFd(st, true)
+  if (fd === -1) return false
   let done = 0
-  while (done < data.length) {
-    done += fs.writeSync(file.fd, data, done, data.length - done, offset + done)
-  }
+  while (done < data.length) done += fs.writeSync(fd, data, done, data.length - done, offset + done)
   return true
 }
 
@@ -42,15 +45,13 @@ export function writeNow(st: RandomAccessStorage, offset: number, data: Buffer):
  * random-access-file does, when the file is shorter.
  */
 export function readNow(st: RandomAccessStorage, offset: number, size: number): Buffer | null {
-  if (size > NOW_LIMIT || !(st instanceof RandomAccessFile)) return null
-  const file = st as unknown as OpenFileState
-  if (!st.opened || st.closed || file.suspended || file._needsOpen) return null
-  if (file._queued.length > 0 || typeof file.fd !== 'number' || file.fd <= 0) return null
+  const fd = size > NOW_LIMIT ? -1 : idleFd(st, false)
+  if (fd === -1) return null
   // Its own memory, not a slice of the shared pool: a 40-byte node kept in a cache would pin 8 KiB.
   const buf = Buffer.allocUnsafeSlow(size)
   let done = 0
   while (done < size) {
-    const n = fs.readSync(file.fd, buf, done, size - done, offset + done)
+    const n = fs.readSync(fd, buf, done, size - done, offset + done)
     if (n === 0) throw new Error('Could not satisfy length')
     done += n
   }
@@ -59,7 +60,7 @@ export function readNow(st: RandomAccessStorage, offset: number, size: number): 
 
 /**
  * Writes `datas` back to back from `offset` now (one vectored write, no concatenation) when `st`
- * is an idle, open-for-writing file and they are small; false otherwise.
+ * is an idle file open for writing and they are small; false otherwise.
  */
 export function writevNow(
   st: RandomAccessStorage,
@@ -67,8 +68,8 @@ export function writevNow(
   datas: readonly Buffer[],
   total: number,
 ): boolean {
-  if (total > NOW_LIMIT || !writable(st)) return false
-  const fd = (st as unknown as OpenFileState).fd
+  const fd = total > NOW_LIMIT ? -1 : idleFd(st, true)
+  if (fd === -1) return false
   const written = fs.writevSync(fd, datas, offset)
   if (written === total) return true
   // A short vectored write: finish each block from where it stopped.

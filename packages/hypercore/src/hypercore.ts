@@ -589,10 +589,12 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
 
   /** A stored tree node (throws ERR_CORRUPT_STORAGE when absent). */
   async getNode(index: number): Promise<TreeNode> {
-    const cached = this.nodeCache.get(index) ?? this.treeRuns.node(index)
-    if (cached) {
-      this.cacheNode(cached)
-      return cached
+    const cached = this.nodeCache.get(index)
+    if (cached) return cached
+    const inRun = this.treeRuns.node(index)
+    if (inRun) {
+      this.cacheNode(inRun)
+      return inRun
     }
     // Misses near the last one (walks over neighbours) read the aligned run around `index` (not
     // past the last node a core of this length has: reading past the file end fails); scattered

@@ -1,25 +1,8 @@
 // Builds a new node's bucket table straight into its stored form. A put fills buckets in
 // ascending position order (one position at a time), so each bucket is written out as soon as
 // the walk moves past it; no arrays of arrays are built.
+import { varintLength, writeVarint } from './messages/protobuf.js'
 import { MAX_BUCKET_SLOTS, type StoredTable } from './table-cursor.js'
-
-function varintLength(n: number): number {
-  let len = 1
-  while (n >= 128) {
-    n = Math.floor(n / 128)
-    len++
-  }
-  return len
-}
-
-function writeVarint(buf: Uint8Array, at: number, n: number): number {
-  while (n >= 128) {
-    buf[at++] = (n & 127) | 128
-    n = Math.floor(n / 128)
-  }
-  buf[at++] = n
-  return at
-}
 
 export class TableBuilder {
   private body = Buffer.allocUnsafeSlow(256)

@@ -1,7 +1,7 @@
 // The bucket table of a node (`trieBuffer`): varint(length), then (position, slot bitfield, seqs)
 // triples for each non-empty bucket, as hypertrie@5's lib/trie.js writes them.
 import { CorruptNodeError, DecodeError } from './errors.js'
-import { ProtoReader, varintLength } from './messages/protobuf.js'
+import { ProtoReader, varintLength, writeVarint } from './messages/protobuf.js'
 
 /** table[i] is the bucket at path position i; bucket[slot] is a seq, 0/undefined when empty. */
 export type Bucket = number[]
@@ -42,15 +42,6 @@ export function encodeTrieBuffer(table: BucketTable): Buffer {
     }
   }
   return buf
-}
-
-function writeVarint(buf: Buffer, offset: number, n: number): number {
-  while (n >= 128) {
-    buf[offset++] = (n & 127) | 128
-    n = Math.floor(n / 128)
-  }
-  buf[offset++] = n
-  return offset
 }
 
 /**

@@ -17,6 +17,16 @@ export function varintLength(n: number): number {
   return len
 }
 
+/** Writes `n` as a varint at `at`; returns the offset after it. */
+export function writeVarint(buf: Uint8Array, at: number, n: number): number {
+  while (n >= 128) {
+    buf[at++] = (n & 127) | 128
+    n = Math.floor(n / 128)
+  }
+  buf[at++] = n
+  return at
+}
+
 /** Writes into a preallocated buffer; callers size it with the *Length helpers. */
 export class ProtoWriter {
   readonly buf: Buffer
@@ -26,12 +36,7 @@ export class ProtoWriter {
   }
 
   varint(n: number): void {
-    const buf = this.buf
-    while (n >= 128) {
-      buf[this.offset++] = (n & 127) | 128
-      n = Math.floor(n / 128)
-    }
-    buf[this.offset++] = n
+    this.offset = writeVarint(this.buf, this.offset, n)
   }
 
   tag(field: number, wire: number): void {
