@@ -1,6 +1,7 @@
 // Streams a byte range of one file from its content core, fetching only the covering blocks
 // (seek to the first and last byte, then get() those blocks with a small read-ahead window).
 import { Readable } from 'streamx'
+import { BlockArrivals } from './block-arrivals.js'
 import { type ReadRangeOptions, fileByteRange } from './content-range.js'
 import {
   type CoreSeekOptions,
@@ -72,6 +73,8 @@ export class FileReadStream extends Readable {
   private inflightBlocks = 0
   /** Blocks per ranged read. */
   private runBlocks = 1
+  /** Missing blocks of a sparse replica, taken as they arrive (null: read with get()). */
+  private arrivals: BlockArrivals | null = null
 
   constructor(locate: () => Promise<FileLocation>, opts: FileReadStreamOptions = {}) {
     super()
@@ -88,6 +91,8 @@ export class FileReadStream extends Readable {
   }
 
   override _destroy(cb: (err: Error | null) => void): void {
+    this.arrivals?.close()
+    this.arrivals = null
     this.inflight.length = 0
     this.inflightBlocks = 0
     cb(null)
@@ -126,6 +131,9 @@ export class FileReadStream extends Readable {
     this.end = end === null ? lastBlock : seekResult(end).index + 1
     this.window = this.opts.readAhead ?? readAheadOf(loc.size, loc.blocks)
     this.runBlocks = this.opts.blockChunks ? 1 : runOf(loc.size, loc.blocks)
+    if (BlockArrivals.supports(loc.core) && loc.core.has(this.next, this.end) === false) {
+      this.arrivals = new BlockArrivals(loc.core)
+    }
     if (this.next < loc.offset || this.end > lastBlock || this.next >= this.end) {
       throw new ContentMismatchError(
         `Content blocks of ${loc.path} do not cover bytes ${range.start}-${range.start + range.length}`,
@@ -165,13 +173,14 @@ export class FileReadStream extends Readable {
         p = core.getRange(start, run)
         this.next = run
       } else {
-        p = core.get(start)
+        p = this.arrivals ? this.arrivals.get(start) : core.get(start)
         this.next = start + 1
       }
       p.catch(noop)
       this.inflight.push({ data: p, blocks: this.next - start })
       this.inflightBlocks += this.next - start
     }
+    this.arrivals?.request()
   }
 
   private async readBlock(): Promise<void> {
@@ -197,6 +206,9 @@ export class FileReadStream extends Readable {
     if (data.length > this.remaining) data = data.subarray(0, this.remaining)
     this.remaining -= data.length
     if (data.length > 0) this.push(data)
-    if (this.remaining === 0) this.push(null)
+    if (this.remaining === 0) {
+      this.arrivals?.close()
+      this.push(null)
+    }
   }
 }
