@@ -84,10 +84,13 @@ export function keyPair(seed?: Uint8Array): KeyPair {
   return { publicKey, secretKey }
 }
 
-export function sign(message: Uint8Array, secretKey: Uint8Array): Buffer {
-  const sig = Buffer.allocUnsafe(64)
-  sodium.crypto_sign_detached(sig, message, secretKey)
-  return sig
+export function sign(
+  message: Uint8Array,
+  secretKey: Uint8Array,
+  out: Buffer = Buffer.allocUnsafe(64),
+): Buffer {
+  sodium.crypto_sign_detached(out, message, secretKey)
+  return out
 }
 
 export function verify(message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean {

@@ -49,7 +49,7 @@ import {
 } from './recovery.js'
 import { type ReplicateOptions, Replicator, replicate } from './replicator.js'
 import { seekLocal } from './seek.js'
-import { Signer } from './signer.js'
+import { SignatureLog } from './signature-log.js'
 import {
   CoreStorage,
   type CoreStorage as CoreStorageType,
@@ -63,7 +63,6 @@ import { Waiters } from './waiters.js'
 
 export const MAX_BLOCK_SIZE = 8388608
 /** Appends may run this many signatures ahead of storage before they wait. */
-const MAX_PENDING_SIGNATURES = 4096
 
 export { HYPERCORE_DEFAULTS } from './options.js'
 export type {
@@ -163,11 +162,8 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   private readonly durable: boolean
   private readonly alwaysIfAvailable: boolean
   private writeChain: Promise<void> = Promise.resolve()
-  private signer: Signer | null = null
-  /** Signatures made but not yet in storage, by slot (proofs read them from here). */
-  private readonly pendingSignatures = new Map<number, { signature: Promise<Buffer> }>()
-  private signedQueue: { slot: number; sig: Buffer }[] = []
-  private signatureWrites: Promise<void> = Promise.resolve()
+  /** A writer's signatures on their way to storage (made on the first signed append). */
+  private signatures: SignatureLog | null = null
   private bitfieldFlushScheduled = false
   /** Lowest block not known to be stored (for the 'sync' event without rescanning). */
   private syncCursor = 0
@@ -471,81 +467,28 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
       // Tree nodes and data are all a writer needs to recover this append after a power loss
       // (recoverAppends re-derives the bits and signs again), so only those two are synced.
       await this.storage.syncAppendData()
-    } else if (this.pendingSignatures.size > MAX_PENDING_SIGNATURES) {
-      await this.oldestPendingSignature()
+    } else if (this.signatures && this.signatures.backlog > SignatureLog.MAX_BACKLOG) {
+      await this.signatures.written(-1, SignatureLog.MAX_BACKLOG / 2)
     }
     return start
   }
 
-  /** Signs `length` (off the main thread when batching pays) and writes it to its slot. */
+  /** Signs `length` (on the signing thread when appends come in bursts) and writes it to its slot. */
   private signLength(length: number, message: Buffer): void {
-    const signer =
-      this.signer ??
-      new Signer(
-        this.secretKey as Buffer,
-        this.opts.signInWorker ?? HYPERCORE_DEFAULTS.signInWorker,
-      )
-    this.signer = signer
-    const slot = length - 1
-    const signature = signer.sign(message)
-    this.pendingSignatures.set(slot, { signature })
-    signature.then(
-      (sig) => {
-        this.signedQueue.push({ slot, sig })
-        if (this.signedQueue.length === 1) queueMicrotask(() => this.writeSignatures())
-      },
-      (err: Error) => {
-        this.pendingSignatures.delete(slot)
+    this.signatures ??= new SignatureLog(
+      this.storage,
+      this.secretKey as Buffer,
+      this.opts.signInWorker ?? HYPERCORE_DEFAULTS.signInWorker,
+      (err) => {
         if (this.listenerCount('error') > 0) this.emit('error', err)
       },
     )
-  }
-
-  /** Writes the signatures that arrived, one write per run of consecutive slots. */
-  private writeSignatures(): void {
-    const done = this.signedQueue
-    this.signedQueue = []
-    if (!done.length) return
-    done.sort((a, b) => a.slot - b.slot)
-    const writes: Promise<void>[] = []
-    let first = 0
-    for (let i = 1; i <= done.length; i++) {
-      if (i < done.length && done[i].slot === done[i - 1].slot + 1) continue
-      const run = done.slice(first, i)
-      const buf = run.length === 1 ? run[0].sig : Buffer.concat(run.map((r) => r.sig))
-      writes.push(this.storage.putSignatures(run[0].slot, buf))
-      first = i
-    }
-    const written = Promise.all(writes).then(
-      () => {
-        for (const d of done) this.pendingSignatures.delete(d.slot)
-      },
-      (err: Error) => {
-        for (const d of done) this.pendingSignatures.delete(d.slot)
-        if (this.listenerCount('error') > 0) this.emit('error', err)
-      },
-    )
-    this.signatureWrites = this.signatureWrites.then(() => written)
-  }
-
-  private async oldestPendingSignature(): Promise<void> {
-    for (const pending of this.pendingSignatures.values()) {
-      await pending.signature.catch(() => {})
-      break
-    }
-    await new Promise<void>((resolve) => queueMicrotask(resolve))
-    await this.signatureWrites
+    this.signatures.request(length - 1, message)
   }
 
   /** Waits until every signature made so far is written. */
   async settleSignatures(): Promise<void> {
-    while (this.pendingSignatures.size) {
-      await Promise.all(
-        [...this.pendingSignatures.values()].map((p) => p.signature.catch(() => {})),
-      )
-      await new Promise<void>((resolve) => queueMicrotask(resolve))
-      await this.signatureWrites
-    }
+    await this.signatures?.settle()
   }
 
   private scheduleBitfieldFlush(): void {
@@ -1002,8 +945,8 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     let signature: Buffer | null = null
     if (this.live && plan.verifiedBy) {
       const slot = plan.verifiedBy / 2 - 1
-      const pending = this.pendingSignatures.get(slot)
-      signature = pending ? await pending.signature : await this.storage.getSignature(slot)
+      await this.signatures?.written(slot, Number.POSITIVE_INFINITY)
+      signature = await this.storage.getSignature(slot)
     }
     return { nodes, signature }
   }
@@ -1108,7 +1051,6 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     await this.settleSignatures().catch(() => {})
     if (this.bitfield) await this.syncBitfield().catch(() => {})
     await this.writeChain
-    this.signer?.close()
     this.closed = true
     this.replicator?.close()
     this.waiters.closeAll(new ClosedError('Hypercore is closed'))

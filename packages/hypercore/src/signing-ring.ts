@@ -1,0 +1,226 @@
+// One Ed25519 signing thread per process, fed through a ring of slots in shared memory: the main
+// thread copies a 40-byte signable and its secret key into the next slot and moves `head`; the
+// worker signs slots in order and moves `done`. No message, promise or buffer is made per
+// signature, so signing off the main thread costs no garbage (and no heap growth) on either side.
+import { createRequire } from 'node:module'
+import { Worker } from 'node:worker_threads'
+
+const require = createRequire(import.meta.url)
+
+/** Slots in the ring (a power of two: positions are counters masked by SLOTS - 1). */
+export const RING_SLOTS = 1024
+const MESSAGE_BYTES = 40
+const SECRET_KEY_BYTES = 64
+const SIGNATURE_BYTES = 64
+const SLOT_BYTES = MESSAGE_BYTES + SECRET_KEY_BYTES + SIGNATURE_BYTES
+/** Int32 control words: head (submitted), done (signed), and whether the worker sleeps. */
+const HEAD = 0
+const DONE = 1
+const SLEEPING = 2
+
+// A plain CommonJS script (eval) so it runs the same from src (tests) and dist. It blocks in
+// Atomics.wait between bursts, publishing `done` every few signatures so the main thread can
+// write the first signatures of a long burst while the rest are signed.
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads')
+const sodium = require(workerData.sodium)
+const { slots, slotBytes, messageBytes, keyBytes, signatureBytes } = workerData
+const control = new Int32Array(workerData.control)
+const memory = Buffer.from(workerData.memory)
+const views = []
+for (let i = 0; i < slots; i++) {
+  const at = i * slotBytes
+  views.push({
+    message: memory.subarray(at, at + messageBytes),
+    key: memory.subarray(at + messageBytes, at + messageBytes + keyBytes),
+    signature: memory.subarray(at + messageBytes + keyBytes, at + slotBytes),
+  })
+}
+let done = Atomics.load(control, ${DONE})
+for (;;) {
+  let head = Atomics.load(control, ${HEAD})
+  if (head === done) {
+    Atomics.store(control, ${SLEEPING}, 1)
+    if (Atomics.load(control, ${HEAD}) === done) Atomics.wait(control, ${HEAD}, done)
+    Atomics.store(control, ${SLEEPING}, 0)
+    continue
+  }
+  while (done !== head) {
+    const v = views[done & (slots - 1)]
+    sodium.crypto_sign_detached(v.signature, v.message, v.key)
+    done = (done + 1) | 0
+    if ((done & 15) === 0) {
+      Atomics.store(control, ${DONE}, done)
+      Atomics.notify(control, ${DONE})
+    }
+  }
+  Atomics.store(control, ${DONE}, done)
+  Atomics.notify(control, ${DONE})
+}
+`
+
+/** Who gets a signature once the worker made it. */
+export interface SignatureSink {
+  /** `signature` is a view into the ring, valid only during the call: copy it. */
+  signed(slot: number, signature: Buffer): void
+  /** Called after a drain delivered one or more signatures to this sink. */
+  drained(): void
+  /** The worker died: sign these inline (messages are views into the ring: use them now). */
+  orphaned(slot: number, message: Buffer): void
+}
+
+/** The ring and its worker; `start()` returns null where worker threads are unavailable. */
+export class SigningRing {
+  private readonly control: Int32Array
+  private readonly memory: Buffer
+  private readonly worker: Worker
+  private readonly sinks: (SignatureSink | null)[] = new Array(RING_SLOTS).fill(null)
+  private readonly slotNumbers = new Int32Array(RING_SLOTS)
+  private head = 0
+  /** Signatures handed to their sinks. */
+  private seen = 0
+  private watching = false
+  private referenced = false
+  private broken = false
+  private readonly touched: SignatureSink[] = []
+  private readonly roomWaiters: (() => void)[] = []
+
+  private constructor() {
+    const control = new SharedArrayBuffer(4 * 4)
+    const memory = new SharedArrayBuffer(RING_SLOTS * SLOT_BYTES)
+    this.control = new Int32Array(control)
+    this.memory = Buffer.from(memory)
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: {
+        sodium: require.resolve('sodium-native'),
+        control,
+        memory,
+        slots: RING_SLOTS,
+        slotBytes: SLOT_BYTES,
+        messageBytes: MESSAGE_BYTES,
+        keyBytes: SECRET_KEY_BYTES,
+        signatureBytes: SIGNATURE_BYTES,
+      },
+      // The worker holds no JavaScript state worth a large heap.
+      resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
+    })
+    this.worker.unref()
+    this.worker.on('error', () => this.fail())
+    this.worker.on('exit', () => this.fail())
+  }
+
+  private static shared: SigningRing | null = null
+
+  /** The process's ring, started on first use. */
+  static get(): SigningRing | null {
+    if (SigningRing.shared && !SigningRing.shared.broken) return SigningRing.shared
+    try {
+      SigningRing.shared = new SigningRing()
+    } catch {
+      SigningRing.shared = null
+    }
+    return SigningRing.shared
+  }
+
+  get usable(): boolean {
+    return !this.broken
+  }
+
+  /** Free slots. */
+  get room(): number {
+    return RING_SLOTS - ((this.head - this.seen) | 0)
+  }
+
+  /** Resolves once a slot is free (at once when one is). */
+  waitForRoom(): Promise<void> {
+    if (this.room > 0 || this.broken) return Promise.resolve()
+    return new Promise((resolve) => this.roomWaiters.push(resolve))
+  }
+
+  /**
+   * Queues `message` (40 bytes) for signing with `secretKey`; the signature reaches
+   * `sink.signed(slot, ...)`. False when the ring is full or broken (the caller signs inline).
+   */
+  submit(sink: SignatureSink, slot: number, message: Buffer, secretKey: Buffer): boolean {
+    if (this.broken || this.room === 0) return false
+    const position = this.head & (RING_SLOTS - 1)
+    const at = position * SLOT_BYTES
+    message.copy(this.memory, at, 0, MESSAGE_BYTES)
+    secretKey.copy(this.memory, at + MESSAGE_BYTES, 0, SECRET_KEY_BYTES)
+    this.sinks[position] = sink
+    this.slotNumbers[position] = slot
+    this.head = (this.head + 1) | 0
+    Atomics.store(this.control, HEAD, this.head)
+    if (Atomics.load(this.control, SLEEPING) === 1) Atomics.notify(this.control, HEAD)
+    if (!this.referenced) {
+      // Keeps the process alive until every queued signature is back (waitAsync alone does not).
+      this.referenced = true
+      this.worker.ref()
+    }
+    this.watch()
+    return true
+  }
+
+  private watch(): void {
+    if (this.watching || this.broken) return
+    const wait = Atomics.waitAsync(this.control, DONE, this.seen)
+    if (!wait.async) {
+      queueMicrotask(() => this.drain())
+      this.watching = true
+      return
+    }
+    this.watching = true
+    void wait.value.then(() => this.drain())
+  }
+
+  private drain(): void {
+    this.watching = false
+    if (this.broken) return
+    const done = Atomics.load(this.control, DONE)
+    while (this.seen !== done) {
+      const position = this.seen & (RING_SLOTS - 1)
+      const sink = this.sinks[position] as SignatureSink
+      this.sinks[position] = null
+      const at = position * SLOT_BYTES + MESSAGE_BYTES + SECRET_KEY_BYTES
+      sink.signed(this.slotNumbers[position], this.memory.subarray(at, at + SIGNATURE_BYTES))
+      if (!this.touched.includes(sink)) this.touched.push(sink)
+      this.seen = (this.seen + 1) | 0
+    }
+    this.settle()
+  }
+
+  /** After a drain: sinks write what they got, waiters for room go on, and the ring re-arms. */
+  private settle(): void {
+    for (const sink of this.touched.splice(0)) sink.drained()
+    for (const wake of this.roomWaiters.splice(0)) wake()
+    if (this.seen !== this.head) this.watch()
+    else if (this.referenced) {
+      this.referenced = false
+      this.worker.unref()
+    }
+  }
+
+  /** The worker is gone: hand every queued message back to its sink to sign inline. */
+  private fail(): void {
+    if (this.broken) return
+    this.broken = true
+    if (SigningRing.shared === this) SigningRing.shared = null
+    while (this.seen !== this.head) {
+      const position = this.seen & (RING_SLOTS - 1)
+      const sink = this.sinks[position] as SignatureSink
+      this.sinks[position] = null
+      const at = position * SLOT_BYTES
+      sink.orphaned(this.slotNumbers[position], this.memory.subarray(at, at + MESSAGE_BYTES))
+      if (!this.touched.includes(sink)) this.touched.push(sink)
+      this.seen = (this.seen + 1) | 0
+    }
+    this.settle()
+  }
+
+  /** Stops the worker (tests of the fallback); queued messages are handed back to sign inline. */
+  async terminate(): Promise<void> {
+    await this.worker.terminate()
+    this.fail()
+  }
+}

@@ -1,0 +1,137 @@
+// Signing on the shared signing thread (signInWorker) gives byte-identical signatures files to
+// inline signing, for single appends in a tight loop and for batches, and survives the thread
+// dying mid-burst (what it had queued is signed inline, in order).
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { sign } from '../src/crypto.js'
+import { Hypercore, keyPair } from '../src/index.js'
+import { type SignatureSink, SigningRing } from '../src/signing-ring.js'
+import { tmpDir } from './helpers.js'
+
+const cleanups: (() => void)[] = []
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c()
+})
+
+async function write(
+  signInWorker: boolean,
+  pair: ReturnType<typeof keyPair>,
+  midway?: () => Promise<void>,
+): Promise<string> {
+  const { dir, cleanup } = tmpDir()
+  cleanups.push(cleanup)
+  const core = new Hypercore(dir, pair.publicKey, { secretKey: pair.secretKey, signInWorker })
+  await core.ready()
+  // One append at a time: each signs its own length (a burst: the thread takes over).
+  for (let i = 0; i < 3000; i++) {
+    await core.append(`block ${i}`)
+    if (i === 1500 && midway) await midway()
+  }
+  for (let i = 0; i < 5; i++) await core.append(['x', 'y', `z${i}`])
+  await core.close()
+  return dir
+}
+
+function signaturesOf(dir: string): Buffer {
+  return fs.readFileSync(path.join(dir, 'signatures'))
+}
+
+async function expectComplete(dir: string, length: number): Promise<void> {
+  const file = signaturesOf(dir)
+  expect(file.length).toBe(32 + 64 * length)
+  for (let slot = 0; slot < 3000; slot++) {
+    expect(file.subarray(32 + 64 * slot, 96 + 64 * slot).some((byte) => byte !== 0)).toBe(true)
+  }
+  const reopened = new Hypercore(dir)
+  await reopened.ready()
+  expect(reopened.length).toBe(length)
+  expect((await reopened.audit()).invalid).toBe(0)
+  expect((await reopened.signature(length - 1)).index).toBe(length - 1)
+  await reopened.close()
+}
+
+describe('signing', () => {
+  it('the signing thread and inline signing write the same signatures file', async () => {
+    const pair = keyPair()
+    const threaded = await write(true, pair)
+    const inline = await write(false, pair)
+    expect(signaturesOf(threaded).equals(signaturesOf(inline))).toBe(true)
+    await expectComplete(threaded, 3015)
+  })
+
+  it('signs inline what the thread had queued when it dies mid-burst', async () => {
+    const pair = keyPair()
+    const inline = await write(false, pair)
+    const threaded = await write(true, pair, async () => {
+      const ring = SigningRing.get()
+      expect(ring).not.toBeNull()
+      await ring?.terminate()
+    })
+    expect(signaturesOf(threaded).equals(signaturesOf(inline))).toBe(true)
+    await expectComplete(threaded, 3015)
+  })
+
+  it('the ring returns every signature, in order, through a full ring', async () => {
+    const ring = SigningRing.get()
+    if (!ring) throw new Error('no signing thread here')
+    const pair = keyPair()
+    const got: { slot: number; sig: Buffer }[] = []
+    let drains = 0
+    const sink: SignatureSink = {
+      signed: (slot, sig) => got.push({ slot, sig: Buffer.from(sig) }),
+      drained: () => drains++,
+      orphaned: () => {
+        throw new Error('the thread should not die here')
+      },
+    }
+    const messages: Buffer[] = []
+    let refused = 0
+    for (let slot = 0; slot < 5000; slot++) {
+      const message = Buffer.alloc(40, slot % 251)
+      message.writeUInt32BE(slot, 0)
+      messages.push(message)
+      while (!ring.submit(sink, slot, message, pair.secretKey)) {
+        refused++
+        await ring.waitForRoom()
+      }
+    }
+    const deadline = Date.now() + 20_000
+    while (got.length < 5000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5))
+    expect(refused).toBeGreaterThan(0)
+    expect(drains).toBeGreaterThan(0)
+    expect(got.map((g) => g.slot)).toEqual(messages.map((_, i) => i))
+    for (const { slot, sig } of got)
+      expect(sig.equals(sign(messages[slot], pair.secretKey))).toBe(true)
+  })
+})
+
+describe('signing ring failure', () => {
+  it('hands back every queued message, in order, when the thread dies', async () => {
+    const ring = SigningRing.get()
+    if (!ring) throw new Error('no signing thread here')
+    const pair = keyPair()
+    const seen: { slot: number; how: 'signed' | 'orphaned' }[] = []
+    const sink: SignatureSink = {
+      signed: (slot) => seen.push({ slot, how: 'signed' }),
+      drained: () => {},
+      orphaned: (slot, message) => {
+        expect(message.readUInt32BE(0)).toBe(slot)
+        seen.push({ slot, how: 'orphaned' })
+      },
+    }
+    for (let slot = 0; slot < 1000; slot++) {
+      const message = Buffer.alloc(40)
+      message.writeUInt32BE(slot, 0)
+      expect(ring.submit(sink, slot, message, pair.secretKey)).toBe(true)
+    }
+    await ring.terminate()
+    expect(ring.usable).toBe(false)
+    expect(seen.map((s) => s.slot)).toEqual([...Array(1000).keys()])
+    expect(seen.some((s) => s.how === 'orphaned')).toBe(true)
+    // The next user gets a fresh thread.
+    const next = SigningRing.get()
+    expect(next).not.toBe(ring)
+    expect(next?.usable).toBe(true)
+  })
+})
