@@ -184,6 +184,7 @@ export class SignatureLog implements SignatureSink {
   written(slot = -1, backlog = 0): Promise<void> {
     const pendingSlot = slot >= this.writtenBelow && slot < this.requestedBelow
     if (!pendingSlot && this.outstanding <= backlog) return Promise.resolve()
+    this.ring?.hurry()
     return new Promise((resolve) =>
       this.waiters.push({ below: backlog, slot: pendingSlot ? slot : -1, resolve }),
     )

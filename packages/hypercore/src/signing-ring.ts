@@ -17,6 +17,11 @@ const SLOT_BYTES = MESSAGE_BYTES + SECRET_KEY_BYTES + SIGNATURE_BYTES
 const HEAD = 0
 const DONE = 1
 const SLEEPING = 2
+/**
+ * Submissions that wake a sleeping worker at once; fewer wait for the end of the event-loop turn.
+ * Waking is a futex syscall, dearer than a signature on some kernels (gVisor): once per batch.
+ */
+const WAKE_BATCH = 256
 
 // A plain CommonJS script (eval) so it runs the same from src (tests) and dist. It blocks in
 // Atomics.wait between bursts, publishing `done` every few signatures so the main thread can
@@ -49,7 +54,7 @@ for (;;) {
     const v = views[done & (slots - 1)]
     sodium.crypto_sign_detached(v.signature, v.message, v.key)
     done = (done + 1) | 0
-    if ((done & 15) === 0) {
+    if ((done & 255) === 0) {
       Atomics.store(control, ${DONE}, done)
       Atomics.notify(control, ${DONE})
     }
@@ -84,6 +89,13 @@ export class SigningRing {
   private broken = false
   private readonly touched: SignatureSink[] = []
   private readonly roomWaiters: (() => void)[] = []
+  /** Submitted since the worker was last woken. */
+  private unannounced = 0
+  private wakeScheduled = false
+  private readonly wakeLater = (): void => {
+    this.wakeScheduled = false
+    this.hurry()
+  }
 
   private constructor() {
     const control = new SharedArrayBuffer(4 * 4)
@@ -135,6 +147,7 @@ export class SigningRing {
   /** Resolves once a slot is free (at once when one is). */
   waitForRoom(): Promise<void> {
     if (this.room > 0 || this.broken) return Promise.resolve()
+    this.hurry()
     return new Promise((resolve) => this.roomWaiters.push(resolve))
   }
 
@@ -152,7 +165,11 @@ export class SigningRing {
     this.slotNumbers[position] = slot
     this.head = (this.head + 1) | 0
     Atomics.store(this.control, HEAD, this.head)
-    if (Atomics.load(this.control, SLEEPING) === 1) Atomics.notify(this.control, HEAD)
+    if (++this.unannounced >= WAKE_BATCH) this.hurry()
+    else if (!this.wakeScheduled) {
+      this.wakeScheduled = true
+      setImmediate(this.wakeLater)
+    }
     if (!this.referenced) {
       // Keeps the process alive until every queued signature is back (waitAsync alone does not).
       this.referenced = true
@@ -160,6 +177,13 @@ export class SigningRing {
     }
     this.watch()
     return true
+  }
+
+  /** Wakes the worker for what was submitted (someone waits for a signature, or a batch is full). */
+  hurry(): void {
+    if (this.unannounced === 0) return
+    this.unannounced = 0
+    if (Atomics.load(this.control, SLEEPING) === 1) Atomics.notify(this.control, HEAD)
   }
 
   private watch(): void {
