@@ -53,3 +53,25 @@ export interface TrieFeed {
   on(event: 'append' | 'close', listener: () => void): unknown
   removeListener(event: 'append' | 'close', listener: () => void): unknown
 }
+
+/**
+ * A feed that emits 'download' (index, data) once it has verified and stored a block a peer sent
+ * (hypercore does): a lookup waiting for a pushed block goes on as soon as it lands. Lookups on
+ * feeds without the event wait for the peer's answer message instead.
+ */
+export interface DownloadEvents {
+  on(event: 'download', listener: (index: number, data: unknown) => void): unknown
+  removeListener(event: 'download', listener: (index: number, data: unknown) => void): unknown
+}
+
+/** Any EventEmitter-like feed can carry 'download' events; whether they fire is up to the feed. */
+export function downloadEvents(feed: TrieFeed): DownloadEvents | null {
+  const f: unknown = feed
+  return isDownloadEvents(f) ? f : null
+}
+
+function isDownloadEvents(f: unknown): f is DownloadEvents {
+  if (typeof f !== 'object' || f === null) return false
+  const o = f as { on?: unknown; removeListener?: unknown }
+  return typeof o.on === 'function' && typeof o.removeListener === 'function'
+}

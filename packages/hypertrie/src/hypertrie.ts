@@ -16,7 +16,7 @@ import type { TrieFeed } from './feed.js'
 import { type LookupOptions, lookup, lookupCached, lookupTarget } from './get.js'
 import { type HistoryOptions, NodeHistory } from './history.js'
 import { type IteratorOptions, NodeIterator } from './iterator.js'
-import { LookupExtension } from './lookup-extension.js'
+import { LookupExtension, type LookupExtensionStats } from './lookup-extension.js'
 import type { ExtensionIterator } from './messages/extension-message.js'
 import { decodeHeaderMessage, encodeHeaderMessage } from './messages/header-message.js'
 import { Mutex } from './mutex.js'
@@ -135,6 +135,14 @@ interface InternalOptions extends HypertrieOptions {
 }
 
 const NO_GET_OPTIONS: GetOptions = {}
+const NO_EXTENSION_STATS: LookupExtensionStats = {
+  sentGets: 0,
+  sentIterators: 0,
+  answered: 0,
+  cachesReceived: 0,
+  pushed: 0,
+  waitTimeouts: 0,
+}
 const NO_PARAMS = {}
 
 function isOptions(x: unknown): x is HypertrieOptions {
@@ -606,7 +614,7 @@ export class Hypertrie<T = unknown> extends EventEmitter {
     this.feed.removeListener('append', this.onappend)
     if (this.checkoutVersion || this.shared.closed) return
     this.shared.closed = true
-    this.shared.ext?.channel?.destroy?.()
+    this.shared.ext?.destroy()
     await this.feed.close()
     this.emit('close')
   }
@@ -627,6 +635,7 @@ export class Hypertrie<T = unknown> extends EventEmitter {
     return {
       feed: this.shared.feed,
       emit: (event: 'extension-get' | 'extension-iterator', key: string) => this.emit(event, key),
+      cacheBlock: (seq: number, data: unknown) => this.src.store(seq, data),
       answerGet: async (head: number, key: string, onseq: (seq: number) => void) => {
         await this.checkout(head + 1).getNode(key, { extension: false, wait: false, onseq })
       },
@@ -652,16 +661,9 @@ export class Hypertrie<T = unknown> extends EventEmitter {
     }
   }
 
-  /** Lookup-extension counters (requests sent and answered), for tests and benchmarks. */
-  get extensionStats(): {
-    sentGets: number
-    sentIterators: number
-    answered: number
-    cachesReceived: number
-  } {
-    return this.shared.ext
-      ? this.shared.ext.stats
-      : { sentGets: 0, sentIterators: 0, answered: 0, cachesReceived: 0 }
+  /** Lookup-extension counters (requests, answers, pushes, timeouts), for tests and benchmarks. */
+  get extensionStats(): LookupExtensionStats {
+    return this.shared.ext ? this.shared.ext.stats : { ...NO_EXTENSION_STATS }
   }
 }
 

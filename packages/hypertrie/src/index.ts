@@ -35,7 +35,7 @@ export {
   ClosedError,
   TriePathError,
 } from './errors.js'
-export { EXTENSION_NAME } from './lookup-extension.js'
+export { EXTENSION_NAME, type LookupExtensionStats } from './lookup-extension.js'
 export {
   MountableTrie,
   MountWatcher,

@@ -1,7 +1,12 @@
 // hypertrie@5's "hypertrie" feed extension: a sparse reader broadcasts the lookup it is about to
 // make; peers run it locally and answer with the seqs it touched, so the reader fetches them all
 // in about one round trip instead of one per trie level.
-import type { TrieExtensionChannel, TrieFeed } from './feed.js'
+import {
+  type DownloadEvents,
+  type TrieExtensionChannel,
+  type TrieFeed,
+  downloadEvents,
+} from './feed.js'
 import {
   type ExtensionCache,
   type ExtensionGet,
@@ -33,14 +38,11 @@ export interface ExtensionHost {
     stop: () => boolean,
   ): Promise<void>
   emit(event: 'extension-get' | 'extension-iterator', key: string): boolean
+  /** Caches the node of a block the feed just stored (a lookup is waiting for it). */
+  cacheBlock(seq: number, data: unknown): void
 }
 
 type Pusher = (seq: number) => Promise<boolean>
-
-interface AnswerWaiter {
-  seq: number
-  resolve(): void
-}
 
 /**
  * Collects seqs for one peer and sends them as cache messages of at most 128. With a pusher the
@@ -89,18 +91,63 @@ class CacheBatch {
   }
 }
 
+/**
+ * The listed blocks the feed lacks: a peer that pushed them has them stored already, and a
+ * download of stored blocks is work for nothing (a selection, a pass over the peers). Feeds
+ * whose `has` is asynchronous get the whole list, as the original fetches it.
+ */
+function missingBlocks(feed: TrieFeed, blocks: number[]): number[] {
+  if (!feed.has) return blocks
+  const missing: number[] = []
+  for (const seq of blocks) {
+    const has = feed.has(seq)
+    if (typeof has !== 'boolean') {
+      has.catch(() => {})
+      return blocks
+    }
+    if (!has) missing.push(seq)
+  }
+  return missing
+}
+
+/** What the lookup extension has done so far (`Hypertrie#extensionStats`). */
+export interface LookupExtensionStats {
+  /** get requests broadcast (one per lookup that missed a block). */
+  sentGets: number
+  /** iterator requests broadcast. */
+  sentIterators: number
+  /** peers' requests answered. */
+  answered: number
+  /** non-empty cache messages (answers) received. */
+  cachesReceived: number
+  /** blocks pushed to peers with answers. */
+  pushed: number
+  /** waits for a peer's answer that ended without one (the lookup then read on its own). */
+  waitTimeouts: number
+}
+
 export class LookupExtension {
   private readonly host: ExtensionHost
   channel: TrieExtensionChannel | null = null
   private active = 0
   /** Counters for tests and benchmarks. */
-  readonly stats = { sentGets: 0, sentIterators: 0, answered: 0, cachesReceived: 0 }
+  readonly stats: LookupExtensionStats = {
+    sentGets: 0,
+    sentIterators: 0,
+    answered: 0,
+    cachesReceived: 0,
+    pushed: 0,
+    waitTimeouts: 0,
+  }
   /**
    * Whether peers answer our requests: unknown until the first answer or timeout; a timeout
    * (no answer listing a block we wait for) makes lookups stop waiting until an answer comes.
    */
   private answering: 'unknown' | 'yes' | 'no' = 'unknown'
-  private waiters: AnswerWaiter[] = []
+  /** Lookups waiting for a block, by seq. */
+  private readonly waiters = new Map<number, (() => void)[]>()
+  private readonly ondownload = (seq: number, data: unknown): void => this.arrived(seq, data)
+  private readonly downloads: DownloadEvents | null
 
   constructor(host: ExtensionHost) {
     this.host = host
@@ -117,6 +164,9 @@ export class LookupExtension {
         this.channel = null
       }
     }
+    // only lookups that asked peers wait for blocks, so only then is there anything to wake
+    this.downloads = this.channel ? downloadEvents(feed) : null
+    this.downloads?.on('download', this.ondownload)
   }
 
   get(head: number, key: string): void {
@@ -137,42 +187,66 @@ export class LookupExtension {
   }
 
   /**
-   * Resolves once a cache message listing `seq` has been handled (blocks a peer pushes come
-   * before its cache message, so they are stored by then), or after ANSWER_TIMEOUT_MS
-   * (FIRST_ANSWER_TIMEOUT_MS before any answer); a timeout stops lookups waiting until a peer
-   * answers again.
+   * Resolves once block `seq` is stored (the feed's 'download' event: a peer pushed it), or a
+   * cache message listing it has been handled (blocks a peer pushes come before its cache
+   * message, so they are stored by then), or after ANSWER_TIMEOUT_MS (FIRST_ANSWER_TIMEOUT_MS
+   * before any answer); a timeout stops lookups waiting until a peer answers again.
    */
   answerWith(seq: number): Promise<void> {
     return new Promise<void>((resolve) => {
-      const waiter: AnswerWaiter = {
-        seq,
-        resolve: () => {
-          clearTimeout(timer)
-          resolve()
-        },
-      }
       const timer = setTimeout(
         () => {
           this.answering = 'no'
-          this.waiters = this.waiters.filter((w) => w !== waiter)
+          this.stats.waitTimeouts++
+          this.drop(seq, done)
           resolve()
         },
         this.answering === 'yes' ? ANSWER_TIMEOUT_MS : FIRST_ANSWER_TIMEOUT_MS,
       )
       timer.unref?.()
-      this.waiters.push(waiter)
+      const done = (): void => {
+        clearTimeout(timer)
+        resolve()
+      }
+      const list = this.waiters.get(seq)
+      if (list) list.push(done)
+      else this.waiters.set(seq, [done])
     })
   }
 
+  private drop(seq: number, waiter: () => void): void {
+    const list = this.waiters.get(seq)
+    if (!list) return
+    const i = list.indexOf(waiter)
+    if (i !== -1) list.splice(i, 1)
+    if (list.length === 0) this.waiters.delete(seq)
+  }
+
+  /** A block landed: a lookup waiting for it decodes it from the bytes at hand and goes on. */
+  private arrived(seq: number, data: unknown): void {
+    const list = this.waiters.get(seq)
+    if (!list) return
+    this.waiters.delete(seq)
+    this.host.cacheBlock(seq, data)
+    for (const done of list) done()
+  }
+
   private wake(blocks: number[]): void {
-    if (this.waiters.length === 0) return
-    const listed = new Set(blocks)
-    const waiting: AnswerWaiter[] = []
-    for (const w of this.waiters) {
-      if (listed.has(w.seq)) w.resolve()
-      else waiting.push(w)
+    if (this.waiters.size === 0) return
+    for (const seq of blocks) {
+      const list = this.waiters.get(seq)
+      if (!list) continue
+      this.waiters.delete(seq)
+      for (const done of list) done()
     }
-    this.waiters = waiting
+  }
+
+  /** Stops answering and waiting (the trie is closing). */
+  destroy(): void {
+    this.channel?.destroy?.()
+    for (const list of this.waiters.values()) for (const done of list) done()
+    this.waiters.clear()
+    this.downloads?.removeListener('download', this.ondownload)
   }
 
   onmessage(buf: Uint8Array, peer: unknown): void {
@@ -199,22 +273,30 @@ export class LookupExtension {
         ? cache.blocks.slice(0, MAX_ACTIVE_BATCH)
         : cache.blocks
     const feed = this.host.feed
+    const missing = missingBlocks(feed, blocks)
+    if (missing.length === 0) return
     if (feed.download) {
       try {
-        const r = feed.download({ start: cache.start, end: cache.end, blocks })
+        const r = feed.download({ start: cache.start, end: cache.end, blocks: missing })
         if (r instanceof Promise) r.catch(() => {})
       } catch {
         // a range the feed refuses is simply not prefetched
       }
       return
     }
-    for (const seq of blocks) feed.get(seq, { valueEncoding: 'binary' }).catch(() => {})
+    for (const seq of missing) feed.get(seq, { valueEncoding: 'binary' }).catch(() => {})
   }
 
   private pusher(peer: unknown): Pusher | null {
     const feed = this.host.feed
     const push = feed.push
-    return push ? (seq) => push.call(feed, peer, seq) : null
+    if (!push) return null
+    const stats = this.stats
+    return (seq) =>
+      push.call(feed, peer, seq).then((sent) => {
+        if (sent) stats.pushed++
+        return sent
+      })
   }
 
   private onget(get: ExtensionGet, peer: unknown): void {

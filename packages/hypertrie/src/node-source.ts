@@ -88,6 +88,24 @@ export class NodeSource {
     return ok && this.cache.get(seq) !== undefined
   }
 
+  /**
+   * Caches the node in block `seq`'s bytes, as the feed just stored them; bytes that are not
+   * binary or do not decode are left for a read of the block to report.
+   */
+  store(seq: number, data: unknown): void {
+    if (!(data instanceof Uint8Array) || this.cache.get(seq) !== undefined) return
+    // a block straight off the wire is a view of a larger chunk: the cached node's value would
+    // keep that chunk alive, so it gets its own memory
+    const own =
+      data.byteLength === data.buffer.byteLength ? data : Buffer.allocUnsafeSlow(data.byteLength)
+    if (own !== data) own.set(data)
+    try {
+      this.cache.set(seq, TrieNode.decode(own, seq, this.hash))
+    } catch {
+      // reported by the read that needs it
+    }
+  }
+
   /** undefined = not cached; null = cached reset node or seq 0. */
   peek(seq: number): MaybeNode | undefined {
     if (seq < 1) return null
@@ -115,7 +133,12 @@ export class NodeSource {
       if (typeof has !== 'boolean') has = await has
       if (!has) {
         const answer = opts.onwait(seq)
-        if (answer) await answer
+        if (answer) {
+          await answer
+          // the block may have come with the answer and been decoded as it landed
+          const arrived = this.cache.get(seq)
+          if (arrived !== undefined) return arrived
+        }
       }
     }
     const getOpts: TrieFeedGetOptions = { valueEncoding: 'binary' }
