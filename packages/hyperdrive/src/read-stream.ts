@@ -116,11 +116,16 @@ export class FileReadStream extends Readable {
     }
     // Both ends at once: on a sparse replica each seek may be a round trip to a peer.
     const last = range.start + range.length >= loc.size ? null : range.start + range.length - 1
+    // A one-block file needs no seek: its only block holds every byte.
+    const single = loc.blocks === 1
     const [first, end] = await Promise.all([
-      range.start === 0 ? null : this.seek(loc, loc.byteOffset + range.start, bounds),
-      last === null ? null : this.seek(loc, loc.byteOffset + last, bounds),
+      range.start === 0 || single ? null : this.seek(loc, loc.byteOffset + range.start, bounds),
+      last === null || single ? null : this.seek(loc, loc.byteOffset + last, bounds),
     ])
-    if (first === null) {
+    if (single) {
+      this.next = loc.offset
+      this.skip = range.start
+    } else if (first === null) {
       this.next = loc.offset
       this.skip = 0
     } else {
@@ -206,6 +211,9 @@ export class FileReadStream extends Readable {
     if (data.length > this.remaining) data = data.subarray(0, this.remaining)
     this.remaining -= data.length
     if (data.length > 0) this.push(data)
+    // A block that held none of the wanted bytes (a Stat claiming more than its one block holds)
+    // pushes nothing: go on to the next, which fails when there is none.
+    else if (this.remaining > 0) return this.readBlock()
     if (this.remaining === 0) {
       this.arrivals?.close()
       this.push(null)

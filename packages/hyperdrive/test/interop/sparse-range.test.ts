@@ -66,6 +66,32 @@ describe('sparse range reads', () => {
     expect(local.length).toBeLessThanOrEqual(5)
   })
 
+  it('reads a range of a one-block file (no seek) with the right bytes', async () => {
+    const writer = new Hyperdrive(memoryStorage())
+    cleanup.push(() => writer.close())
+    await writer.ready()
+    const small = Buffer.from(Array.from({ length: 5000 }, (_, i) => byteAt(i)))
+    await writer.writeFile('/small.bin', small)
+    const reader = new Hyperdrive(memoryStorage(), writer.key, { sparse: true })
+    cleanup.push(() => reader.close())
+    await reader.ready()
+    const wire = connect(writer.replicate(true) as Pipeable, reader.replicate(false) as Pipeable)
+    cleanup.push(() => wire.close())
+    expect((await within(reader.stat('/small.bin'), 10000, 'stat')).blocks).toBe(1)
+    const part = (await within(
+      reader.readFile('/small.bin', { start: 1000, length: 300 }),
+      10000,
+      'range',
+    )) as Buffer
+    expect(part.equals(small.subarray(1000, 1300))).toBe(true)
+    const tail = (await within(
+      reader.readFile('/small.bin', { start: 4990 }),
+      10000,
+      'tail',
+    )) as Buffer
+    expect(tail.equals(small.subarray(4990))).toBe(true)
+  })
+
   it('a replica fetches the header and opens the content core after ready, before any read', async () => {
     const writer = new Hyperdrive(memoryStorage())
     cleanup.push(() => writer.close())
