@@ -636,8 +636,12 @@ export class Hypertrie<T = unknown> extends EventEmitter {
       feed: this.shared.feed,
       emit: (event: 'extension-get' | 'extension-iterator', key: string) => this.emit(event, key),
       cacheBlock: (seq: number, data: unknown) => this.src.store(seq, data),
+      // the original runs `checkout(head + 1).get(key)`: the same walk from seq `head`, here
+      // without building a checkout for every request
       answerGet: async (head: number, key: string, onseq: (seq: number) => void) => {
-        await this.checkout(head + 1).getNode(key, { extension: false, wait: false, onseq })
+        if (this.shared.closed) return
+        const src = this.src
+        await lookup(src, head, lookupTarget(src, key, false), { wait: false, onseq })
       },
       answerIterator: async (
         m: ExtensionIterator,
