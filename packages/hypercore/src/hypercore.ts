@@ -7,7 +7,7 @@ import { Bitfield } from './bitfield.js'
 import { BlockOffsets, OFFSET_PAGE } from './block-offsets.js'
 import { type Codec, type ValueEncoding, encodeBlock, toCodec } from './codecs.js'
 import { type KeyPair, type TreeNode, discoveryKey, keyPair, readU64, signable } from './crypto.js'
-import { DATA_WINDOW_SIZE, DataWindow } from './data-window.js'
+import { DATA_WINDOW_SIZE } from './data-window.js'
 import { Download, type DownloadHandle } from './download.js'
 import {
   BlockNotAvailableError,
@@ -40,6 +40,7 @@ import {
 } from './options.js'
 import type { Peer } from './peer.js'
 import { type Proof, type VerifiedPut, verifyProof } from './put.js'
+import { ReadLanes } from './read-lanes.js'
 import {
   type RecoveryContext,
   audit,
@@ -153,12 +154,15 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   private appending: Promise<void> | null = null
   private readonly nodeCache = new NodeCache(NODE_CACHE_BITS)
   private readonly treeRuns = new TreeRuns()
-  /** The tree run of the last node-cache miss (to tell walks over neighbours from scatter). */
-  private lastMissedRun = -2
+  /**
+   * Tree runs of recent node-cache misses (to tell walks over neighbours from scatter; several,
+   * as a peer's download lanes walk up to 16 neighbourhoods at once).
+   */
+  private readonly missedRuns = new Float64Array(16).fill(-2)
+  private missedRunsNext = 0
   private readonly offsets = new BlockOffsets()
-  private readonly dataWindow = new DataWindow()
-  /** The block getBuffer read last (to spot sequential readers). */
-  private lastRead = -2
+  /** Read-ahead windows of sequential readers (a peer's download lanes, read streams). */
+  private readonly readLanes = new ReadLanes()
   private readonly durable: boolean
   private readonly alwaysIfAvailable: boolean
   private writeChain: Promise<void> = Promise.resolve()
@@ -531,20 +535,26 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   }
 
   /** A stored tree node (throws ERR_CORRUPT_STORAGE when absent). */
-  async getNode(index: number): Promise<TreeNode> {
+  /** Node `index` when it is in memory (node cache or a tree run read before), else null. */
+  private nodeNow(index: number): TreeNode | null {
     const cached = this.nodeCache.get(index)
     if (cached) return cached
     const inRun = this.treeRuns.node(index)
-    if (inRun) {
-      this.cacheNode(inRun)
-      return inRun
-    }
+    if (inRun) this.cacheNode(inRun)
+    return inRun
+  }
+
+  async getNode(index: number): Promise<TreeNode> {
+    const now = this.nodeNow(index)
+    if (now) return now
     // Misses near the last one (walks over neighbours) read the aligned run around `index` (not
     // past the last node a core of this length has: reading past the file end fails); scattered
     // ones (random proofs) read just the node.
     const run = Math.floor(index / TREE_RUN)
-    const near = Math.abs(run - this.lastMissedRun) <= 1
-    this.lastMissedRun = run
+    let near = false
+    for (const missed of this.missedRuns) if (Math.abs(run - missed) <= 1) near = true
+    this.missedRuns[this.missedRunsNext] = run
+    this.missedRunsNext = (this.missedRunsNext + 1) % this.missedRuns.length
     if (!near) {
       const node = await this.storage.getNode(index)
       this.cacheNode(node)
@@ -625,13 +635,12 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   async getBuffer(index: number, copy = false): Promise<Buffer> {
     const known = this.offsets.get(index)
     const { offset, size } = known ?? (await this.dataOffset(index))
-    const window = this.dataWindow
-    let bytes = window.get(offset, size)
+    const lanes = this.readLanes
+    let bytes = lanes.get(offset, size)
     // Read ahead only for a sequential reader (its second block in a row): random readers
     // would read a window per block.
-    const sequential = index === this.lastRead + 1
-    this.lastRead = index
-    if (bytes === null && sequential && size * 4 < DATA_WINDOW_SIZE) {
+    const window = lanes.follow(index)
+    if (bytes === null && window && size * 4 < DATA_WINDOW_SIZE) {
       // Read ahead over the stored blocks that follow (only those: blocks never change once
       // stored, so a download does not make the window stale; clear() invalidates it).
       const bitfield = this.bitfield as Bitfield
@@ -905,7 +914,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
       last + 1 === this.length
         ? { offset: this.byteLength, size: 0 }
         : await this.dataOffset(last + 1).catch(() => null)
-    this.dataWindow.invalidate()
+    this.readLanes.invalidate()
     if (from && to) await this.storage.deleteData(from.offset, to.offset - from.offset)
     this.emit('clear', start, end)
     await this.syncBitfield()
@@ -941,7 +950,21 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   ): Promise<Proof | null> {
     const plan: ProofPlan | null = planProof(this.treeBits, 2 * index, digestValue, hash, remote)
     if (!plan) return null
-    const nodes = await Promise.all(plan.nodes.map((n) => this.getNode(n)))
+    // Uploads mostly find their nodes in memory: no promise per node then.
+    const nodes: TreeNode[] = new Array(plan.nodes.length)
+    let inMemory = true
+    for (let i = 0; i < nodes.length; i++) {
+      const node = this.nodeNow(plan.nodes[i])
+      if (node) nodes[i] = node
+      else inMemory = false
+    }
+    if (!inMemory) {
+      await Promise.all(
+        plan.nodes.map(async (n, i) => {
+          nodes[i] ??= await this.getNode(n)
+        }),
+      )
+    }
     let signature: Buffer | null = null
     if (this.live && plan.verifiedBy) {
       const slot = plan.verifiedBy / 2 - 1
@@ -964,16 +987,44 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
       length: this.length,
       live: this.live,
       hasNode: (n: number) => this.treeBits.getTree(n),
+      nodeNow: (n: number) => this.nodeNow(n),
       getNode: (n: number) => this.getNode(n),
     }
     const verified = await verifyProof(ctx, index, data, proof)
     await this.storeVerified(verified, from)
   }
 
+  /**
+   * Writes tree nodes, one write per run of consecutive indexes (a block downloaded after its
+   * neighbour brings its leaf, their parent and the next sibling: one write, not three).
+   */
+  private putNodes(nodes: readonly TreeNode[]): Promise<void>[] {
+    if (nodes.length === 1) return [this.storage.putNode(nodes[0])]
+    // Insertion sort: a handful of nodes, mostly in order already.
+    const sorted = nodes.slice()
+    for (let i = 1; i < sorted.length; i++) {
+      const node = sorted[i]
+      let j = i - 1
+      for (; j >= 0 && sorted[j].index > node.index; j--) sorted[j + 1] = sorted[j]
+      sorted[j + 1] = node
+    }
+    const writes: Promise<void>[] = []
+    let first = 0
+    for (let i = 1; i <= sorted.length; i++) {
+      if (i < sorted.length && sorted[i].index === sorted[i - 1].index + 1) continue
+      writes.push(
+        i - first === 1
+          ? this.storage.putNode(sorted[first])
+          : this.storage.putNodeRange(sorted[first].index, sorted.slice(first, i)),
+      )
+      first = i
+    }
+    return writes
+  }
+
   private async storeVerified(v: VerifiedPut, from: unknown): Promise<void> {
     if (this.closed) throw new ClosedError('Hypercore is closed')
-    const writes: Promise<void>[] = []
-    for (const node of v.nodes) writes.push(this.storage.putNode(node))
+    const writes = this.putNodes(v.nodes)
     if (v.data?.length && v.leaf) {
       // Where the block goes: right after the previous block when its end is known, else the
       // sizes of the roots left of it.

@@ -15,6 +15,8 @@ export interface VerifyContext {
   length: number
   live: boolean
   hasNode(index: number): boolean
+  /** The node when it is in memory (no read), else null. */
+  nodeNow(index: number): TreeNode | null
   getNode(index: number): Promise<TreeNode>
 }
 
@@ -33,6 +35,17 @@ export interface VerifiedPut {
   length: number
   /** Roots of `length` (for the new byteLength). */
   roots: TreeNode[] | null
+}
+
+/** Nodes `indexes` when all are in memory, else null. */
+function nodesNow(ctx: VerifyContext, indexes: readonly number[]): TreeNode[] | null {
+  const nodes: TreeNode[] = []
+  for (const i of indexes) {
+    const node = ctx.nodeNow(i)
+    if (node === null) return null
+    nodes.push(node)
+  }
+  return nodes
 }
 
 function sameNode(a: TreeNode | null, b: TreeNode): boolean {
@@ -81,8 +94,10 @@ export async function verifyProof(
   }
   if (trusted === -1 && ctx.hasNode(next)) trusted = next
 
-  const localNodes = await Promise.all(missing.map((m) => ctx.getNode(m)))
-  const trustedNode = trusted > -1 ? await ctx.getNode(trusted) : null
+  // Local nodes are mostly in memory (the previous block of a lane brought them): no promises then.
+  const localNodes =
+    nodesNow(ctx, missing) ?? (await Promise.all(missing.map((m) => ctx.getNode(m))))
+  const trustedNode = trusted > -1 ? (ctx.nodeNow(trusted) ?? (await ctx.getNode(trusted))) : null
 
   const visited: TreeNode[] = []
   let top: TreeNode
@@ -141,7 +156,7 @@ export async function verifyProof(
       extra.push(n)
       roots.push(n)
     } else if (ctx.hasNode(r)) {
-      roots.push(await ctx.getNode(r))
+      roots.push(ctx.nodeNow(r) ?? (await ctx.getNode(r)))
     } else {
       throw new BadProofError('Missing tree roots needed for verify')
     }
