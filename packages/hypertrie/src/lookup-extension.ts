@@ -183,7 +183,8 @@ export class LookupExtension {
 
   /** True unless peers have let a request time out without answering since they last did. */
   get peersAnswer(): boolean {
-    return this.answering !== 'no'
+    // without a channel nothing was asked, so no answer is coming
+    return this.channel !== null && this.answering !== 'no'
   }
 
   /**

@@ -108,3 +108,36 @@ describe('round trips of a remote get', () => {
     })
   })
 })
+
+describe('lookups that cannot ask peers', () => {
+  it('a second trie on a feed reads without waiting for answers (the first owns the extension)', async () => {
+    const writer = new Hypertrie(ramStorage, null)
+    await writer.ready()
+    await writer.batch(
+      Array.from({ length: 200 }, (_, i) => ({
+        type: 'put' as const,
+        key: `k/${i}`,
+        value: Buffer.from(`v${i}`),
+      })),
+    )
+    const first = new Hypertrie(ramStorage, writer.key, { sparse: true })
+    await first.ready()
+    const second = new Hypertrie(null, { feed: first.feed })
+    await second.ready()
+    const stop = connect(
+      writer.replicate(true, { live: true }),
+      first.replicate(false, { live: true }),
+    )
+    try {
+      await first.feed.update?.({ ifAvailable: false })
+      expect((await second.get('k/123'))?.valueBuffer?.toString()).toBe('v123')
+      expect(second.extensionStats.sentGets).toBe(0)
+      expect(second.extensionStats.waitTimeouts).toBe(0)
+    } finally {
+      stop()
+      await second.close()
+      await first.close().catch(() => {})
+      await writer.close()
+    }
+  })
+})
