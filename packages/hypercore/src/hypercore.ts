@@ -4,10 +4,9 @@ import type { ProtocolStream } from '@hyperstack/hypercore-protocol'
 import * as flat from 'flat-tree'
 import type { Readable, Writable } from 'streamx'
 import { Bitfield } from './bitfield.js'
-import { BlockOffsets, OFFSET_PAGE } from './block-offsets.js'
+import { BlockReader } from './block-reader.js'
 import { type Codec, type ValueEncoding, encodeBlock, toCodec } from './codecs.js'
-import { type KeyPair, type TreeNode, discoveryKey, keyPair, readU64, signable } from './crypto.js'
-import { DATA_WINDOW_SIZE } from './data-window.js'
+import { type KeyPair, type TreeNode, discoveryKey, keyPair, signable } from './crypto.js'
 import { Download, type DownloadHandle } from './download.js'
 import {
   BlockNotAvailableError,
@@ -29,7 +28,6 @@ import {
   PUSH_EXTENSION,
 } from './feed-extensions.js'
 import { MerkleTree } from './merkle-tree.js'
-import { NodeCache } from './node-cache.js'
 import {
   type AppendOptions,
   type DownloadRange,
@@ -40,7 +38,6 @@ import {
 } from './options.js'
 import type { Peer } from './peer.js'
 import { type Proof, type VerifiedPut, verifyProof } from './put.js'
-import { ReadLanes } from './read-lanes.js'
 import {
   type RecoveryContext,
   audit,
@@ -59,7 +56,7 @@ import {
 } from './storage.js'
 import { type ReadStreamOptions, createReadStream, createWriteStream } from './streams.js'
 import { type ProofPlan, type TreeBits, blocks, proof as planProof, setNode } from './tree-index.js'
-import { TREE_RUN, TreeRuns } from './tree-runs.js'
+import { TreeNodes } from './tree-nodes.js'
 import { Waiters } from './waiters.js'
 
 export const MAX_BLOCK_SIZE = 8388608
@@ -110,11 +107,6 @@ type HypercoreEvents = {
   error: [err: Error]
 }
 
-/** The node cache holds up to 2^12 nodes (proofs and verification touch few; RSS stays low). */
-const NODE_CACHE_BITS = 12
-
-/** The nodes an append creates that fall outside its contiguous slot range. */
-
 export class Hypercore extends EventEmitter<HypercoreEvents> {
   key: Buffer | null
   discoveryKey: Buffer | null
@@ -152,17 +144,10 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   private merkle: MerkleTree | null = null
   private appendQueue: PendingAppend[] = []
   private appending: Promise<void> | null = null
-  private readonly nodeCache = new NodeCache(NODE_CACHE_BITS)
-  private readonly treeRuns = new TreeRuns()
-  /**
-   * Tree runs of recent node-cache misses (to tell walks over neighbours from scatter; several,
-   * as a peer's download lanes walk up to 16 neighbourhoods at once).
-   */
-  private readonly missedRuns = new Float64Array(16).fill(-2)
-  private missedRunsNext = 0
-  private readonly offsets = new BlockOffsets()
-  /** Read-ahead windows of sequential readers (a peer's download lanes, read streams). */
-  private readonly readLanes = new ReadLanes()
+  /** Tree nodes, from memory when possible. */
+  private readonly nodes: TreeNodes
+  /** Block offsets and reads (with read-ahead for sequential readers). */
+  private readonly blocks: BlockReader
   private readonly durable: boolean
   private readonly alwaysIfAvailable: boolean
   private writeChain: Promise<void> = Promise.resolve()
@@ -209,6 +194,17 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     this.alwaysIfAvailable = o.ifAvailable ?? HYPERCORE_DEFAULTS.ifAvailable
     this.codec = toCodec(o.valueEncoding)
     this.storage = new CoreStorage(toFileFactory(storage))
+    this.nodes = new TreeNodes(
+      this.storage,
+      () => this.treeBits,
+      () => 2 * this.length - 1,
+    )
+    this.blocks = new BlockReader(
+      this.storage,
+      this.nodes,
+      () => this.bitfield as Bitfield,
+      () => this.length,
+    )
     this.extensions = new FeedExtensions(() => this.replicatorPeers())
     this.allowPush = o.allowPush ?? HYPERCORE_DEFAULTS.allowPush
     if (this.allowPush) this.extensions.add(PUSH_EXTENSION, {})
@@ -311,7 +307,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     this.length = length
     this.byteLength = roots.reduce((n, r) => n + r.size, 0)
     if (this.writable) this.merkle = new MerkleTree(roots)
-    for (const r of roots) this.cacheNode(r)
+    for (const r of roots) this.nodes.remember(r)
     this.opened = true
     this.emit('ready')
   }
@@ -452,7 +448,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     }
 
     const bitfield = this.bitfield as Bitfield
-    this.offsets.setRun(start, this.byteLength, datas)
+    this.blocks.offsets.setRun(start, this.byteLength, datas)
     this.byteLength += bytes
     for (let i = start; i < newLength; i++) {
       bitfield.set(i, true)
@@ -530,138 +526,22 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
 
   // --- reading ---
 
-  private cacheNode(node: TreeNode): void {
-    this.nodeCache.set(node)
-  }
-
   /** A stored tree node (throws ERR_CORRUPT_STORAGE when absent). */
-  /** Node `index` when it is in memory (node cache or a tree run read before), else null. */
-  private nodeNow(index: number): TreeNode | null {
-    const cached = this.nodeCache.get(index)
-    if (cached) return cached
-    const inRun = this.treeRuns.node(index)
-    if (inRun) this.cacheNode(inRun)
-    return inRun
+  getNode(index: number): Promise<TreeNode> {
+    return this.nodes.get(index)
   }
 
-  async getNode(index: number): Promise<TreeNode> {
-    const now = this.nodeNow(index)
-    if (now) return now
-    // Misses near the last one (walks over neighbours) read the aligned run around `index` (not
-    // past the last node a core of this length has: reading past the file end fails); scattered
-    // ones (random proofs) read just the node.
-    const run = Math.floor(index / TREE_RUN)
-    let near = false
-    for (const missed of this.missedRuns) if (Math.abs(run - missed) <= 1) near = true
-    this.missedRuns[this.missedRunsNext] = run
-    this.missedRunsNext = (this.missedRunsNext + 1) % this.missedRuns.length
-    if (!near) {
-      const node = await this.storage.getNode(index)
-      this.cacheNode(node)
-      return node
-    }
-    const first = index - (index % TREE_RUN)
-    const count = Math.min(TREE_RUN, Math.max(index + 1, 2 * this.length - 1) - first)
-    const bits = this.treeBits
-    let stored = 0
-    for (let k = 0; k < count; k++) if (bits.getTree(first + k)) stored |= 1 << k
-    const bytes = await this.storage.readTreeRange(first, count).catch(() => null)
-    if (bytes) this.treeRuns.set(first, bytes, stored)
-    const node = this.treeRuns.node(index) ?? (await this.storage.getNode(index))
-    this.cacheNode(node)
-    return node
-  }
-
-  /**
-   * Learns the offsets of every block in `index`'s offset page from one read of their leaves
-   * (the offset of the page's first block from its roots); false when a leaf is not stored.
-   */
-  private async learnOffsets(index: number): Promise<boolean> {
-    const first = index - (index % OFFSET_PAGE)
-    const end = Math.min(first + OFFSET_PAGE, this.length)
-    if (end - first < 2) return false
-    const bits = this.treeBits
-    for (let i = first; i < end; i++) if (!bits.getTree(2 * i)) return false
-    const [roots, tree] = await Promise.all([
-      Promise.all(flat.fullRoots(2 * first).map((n) => this.getNode(n))),
-      this.storage.readTreeRange(2 * first, 2 * (end - first) - 1),
-    ]).catch(() => [null, null])
-    if (!roots || !tree) return false
-    const at = roots.reduce((n, r) => n + r.size, 0)
-    const sizes: { length: number }[] = []
-    for (let i = first; i < end; i++) {
-      const length = readU64(tree, 80 * (i - first) + 32)
-      sizes.push({ length })
-    }
-    this.offsets.setRun(first, at, sizes)
-    return true
-  }
-
-  /** Byte offset and size of block `index` in the data file. */
-  async dataOffset(index: number): Promise<{ offset: number; size: number }> {
-    const known = this.offsets.get(index)
-    if (known) return known
-    // Where it starts is known (the previous block's end): only its size is missing.
-    const start = this.offsets.startOf(index)
-    if (!Number.isNaN(start)) {
-      const leaf = await this.getNode(2 * index)
-      this.offsets.set(index, start, leaf.size)
-      return { offset: start, size: leaf.size }
-    }
-    // A reader jumping around one page of blocks learns all of its offsets from one tree read.
-    if (this.offsets.missed(index) && (await this.learnOffsets(index))) {
-      const learned = this.offsets.get(index)
-      if (learned) return learned
-    }
-    // The roots left of the block and its leaf, read at once (a cold tree on disk otherwise
-    // costs one round trip per root).
-    const nodes = await Promise.all(
-      flat
-        .fullRoots(2 * index)
-        .concat(2 * index)
-        .map((n) => this.getNode(n)),
-    )
-    const leaf = nodes[nodes.length - 1]
-    let offset = 0
-    for (let i = 0; i < nodes.length - 1; i++) offset += nodes[i].size
-    this.offsets.set(index, offset, leaf.size)
-    return { offset, size: leaf.size }
+  /** Byte offset and size of stored block `index` in the data file. */
+  dataOffset(index: number): Promise<{ offset: number; size: number }> {
+    return this.blocks.locate(index)
   }
 
   /**
    * The raw bytes of a stored block (no waiting). Small blocks may come back as a view into the
    * read-ahead window (`copy` makes them standalone, for callers that keep them).
    */
-  async getBuffer(index: number, copy = false): Promise<Buffer> {
-    const known = this.offsets.get(index)
-    const { offset, size } = known ?? (await this.dataOffset(index))
-    const lanes = this.readLanes
-    let bytes = lanes.get(offset, size)
-    // Read ahead only for a sequential reader (its second block in a row): random readers
-    // would read a window per block.
-    const window = lanes.follow(index)
-    if (bytes === null && window && size * 4 < DATA_WINDOW_SIZE) {
-      // Read ahead over the stored blocks that follow (only those: blocks never change once
-      // stored, so a download does not make the window stale; clear() invalidates it).
-      const bitfield = this.bitfield as Bitfield
-      let end = offset + size
-      for (let next = index + 1; bitfield.get(next); next++) {
-        const at = this.offsets.get(next)
-        if (at === null || at.offset !== end || at.offset + at.size - offset > DATA_WINDOW_SIZE)
-          break
-        end += at.size
-      }
-      if (end > offset + size) {
-        const generation = window.begin()
-        const ahead = await this.storage.readData(offset, end - offset).catch(() => null)
-        if (ahead) {
-          window.set(offset, ahead, generation)
-          bytes = ahead.subarray(0, size)
-        }
-      }
-    }
-    if (bytes === null) return this.storage.readData(offset, size)
-    return copy ? Buffer.from(bytes) : bytes
+  getBuffer(index: number, copy = false): Promise<Buffer> {
+    return this.blocks.read(index, copy)
   }
 
   /**
@@ -676,8 +556,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     if (end === start) return Buffer.alloc(0)
     if (!this.has(start, end))
       throw new BlockNotAvailableError(`Blocks [${start}, ${end}) are not all available locally`)
-    const [first, last] = await Promise.all([this.dataOffset(start), this.dataOffset(end - 1)])
-    return this.storage.readData(first.offset, last.offset + last.size - first.offset)
+    return this.blocks.readRange(start, end)
   }
 
   /** Block `index`, decoded; waits for peers when missing unless `wait: false`. */
@@ -914,7 +793,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
       last + 1 === this.length
         ? { offset: this.byteLength, size: 0 }
         : await this.dataOffset(last + 1).catch(() => null)
-    this.readLanes.invalidate()
+    this.blocks.invalidate()
     if (from && to) await this.storage.deleteData(from.offset, to.offset - from.offset)
     this.emit('clear', start, end)
     await this.syncBitfield()
@@ -954,7 +833,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     const nodes: TreeNode[] = new Array(plan.nodes.length)
     let inMemory = true
     for (let i = 0; i < nodes.length; i++) {
-      const node = this.nodeNow(plan.nodes[i])
+      const node = this.nodes.now(plan.nodes[i])
       if (node) nodes[i] = node
       else inMemory = false
     }
@@ -987,7 +866,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
       length: this.length,
       live: this.live,
       hasNode: (n: number) => this.treeBits.getTree(n),
-      nodeNow: (n: number) => this.nodeNow(n),
+      nodeNow: (n: number) => this.nodes.now(n),
       getNode: (n: number) => this.getNode(n),
     }
     const verified = await verifyProof(ctx, index, data, proof)
@@ -1028,7 +907,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     if (v.data?.length && v.leaf) {
       // Where the block goes: right after the previous block when its end is known, else the
       // sizes of the roots left of it.
-      let offset = this.offsets.startOf(v.index)
+      let offset = this.blocks.offsets.startOf(v.index)
       if (Number.isNaN(offset)) {
         offset = 0
         for (const r of flat.fullRoots(2 * v.index)) {
@@ -1037,8 +916,8 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
         }
       }
       writes.push(this.storage.writeData(offset, v.data))
-      this.offsets.set(v.index, offset, v.data.length)
-      this.cacheNode(v.leaf)
+      this.blocks.offsets.set(v.index, offset, v.data.length)
+      this.nodes.remember(v.leaf)
     }
     if (v.signature) writes.push(this.storage.putSignatures(v.signatureIndex, v.signature))
     await Promise.all(writes)
@@ -1052,7 +931,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     }
     for (const n of v.nodes) {
       setNode(this.treeBits, n.index)
-      this.cacheNode(n)
+      this.nodes.remember(n)
     }
     setNode(this.treeBits, 2 * v.index)
     this.waiters.onNodes()

@@ -1,0 +1,78 @@
+// A core's tree nodes by index, from memory when it can: a node cache, runs of neighbouring
+// entries read on a miss near recent ones (walks over neighbours, a peer's download lanes), and
+// otherwise one storage read per node (random proofs).
+import type { TreeNode } from './crypto.js'
+import { NodeCache } from './node-cache.js'
+import type { TreeBits } from './tree-index.js'
+import { TREE_RUN, TreeRuns } from './tree-runs.js'
+
+/** The node cache holds up to 2^12 nodes (proofs and verification touch few; RSS stays low). */
+const NODE_CACHE_BITS = 12
+/** Neighbourhoods of recent misses followed at once (a peer downloads in up to 16 lanes). */
+const RECENT_MISSES = 16
+
+export interface TreeNodeStorage {
+  /** A stored node (throws ERR_CORRUPT_STORAGE when absent). */
+  getNode(index: number): Promise<TreeNode>
+  /** Raw entries of `count` nodes from `first` (40 bytes each). */
+  readTreeRange(first: number, count: number): Promise<Buffer>
+}
+
+export class TreeNodes {
+  private readonly cache = new NodeCache(NODE_CACHE_BITS)
+  private readonly runs = new TreeRuns()
+  /** Tree runs of recent misses (-2: none), to tell walks over neighbours from scatter. */
+  private readonly recentMisses = new Float64Array(RECENT_MISSES).fill(-2)
+  private nextMiss = 0
+
+  /**
+   * `bits` says which nodes are stored; `nodeCount` is how many nodes the core's length has
+   * (runs are not read past it: reading past the file's end fails).
+   */
+  constructor(
+    private readonly storage: TreeNodeStorage,
+    private readonly bits: () => TreeBits,
+    private readonly nodeCount: () => number,
+  ) {}
+
+  /** Keeps `node` in memory (it was just stored or verified). */
+  remember(node: TreeNode): void {
+    this.cache.set(node)
+  }
+
+  /** Node `index` when it is in memory (the cache, or a run read before), else null. */
+  now(index: number): TreeNode | null {
+    const cached = this.cache.get(index)
+    if (cached) return cached
+    const inRun = this.runs.node(index)
+    if (inRun) this.cache.set(inRun)
+    return inRun
+  }
+
+  /** Node `index`, read when not in memory (throws ERR_CORRUPT_STORAGE when absent). */
+  async get(index: number): Promise<TreeNode> {
+    const now = this.now(index)
+    if (now) return now
+    // Misses near a recent one read the aligned run around `index`; scattered ones just the node.
+    const run = Math.floor(index / TREE_RUN)
+    let near = false
+    for (const missed of this.recentMisses) if (Math.abs(run - missed) <= 1) near = true
+    this.recentMisses[this.nextMiss] = run
+    this.nextMiss = (this.nextMiss + 1) % RECENT_MISSES
+    if (!near) {
+      const node = await this.storage.getNode(index)
+      this.cache.set(node)
+      return node
+    }
+    const first = index - (index % TREE_RUN)
+    const count = Math.min(TREE_RUN, Math.max(index + 1, this.nodeCount()) - first)
+    const bits = this.bits()
+    let stored = 0
+    for (let k = 0; k < count; k++) if (bits.getTree(first + k)) stored |= 1 << k
+    const bytes = await this.storage.readTreeRange(first, count).catch(() => null)
+    if (bytes) this.runs.set(first, bytes, stored)
+    const node = this.runs.node(index) ?? (await this.storage.getNode(index))
+    this.cache.set(node)
+    return node
+  }
+}
