@@ -1,7 +1,8 @@
 // A writer's signatures between append and storage: each append's signable is signed (inline,
 // or on the shared signing thread once appends come in bursts) and written to its slot, runs of
-// consecutive slots in one write. Everything stays in request order, so "every slot below
-// `writtenBelow` is stored" is the whole bookkeeping: no object is kept per signature.
+// consecutive slots in one write. When the thread falls behind (its ring is full) the main thread
+// signs the next ones itself, so both cores sign; signatures still reach storage in request
+// order, so "every slot below `writtenBelow` is stored" is the whole bookkeeping.
 import { sign } from './crypto.js'
 import { RING_SLOTS, type SignatureSink, SigningRing } from './signing-ring.js'
 
@@ -19,23 +20,24 @@ const BURST_MS = 20
 const RUN_SLOTS = 256
 const SIGNATURE_BYTES = 64
 
-interface Queued {
-  slot: number
-  message: Buffer
-}
-
 export class SignatureLog implements SignatureSink {
   private ring: SigningRing | null = null
   private burstStart = 0
   private burstCount = 0
+  /**
+   * Requests not yet handed to a run, in order: request number `first + i` is for slot
+   * `slots[i]`, signed once `signatures[i]` is set (signatures are tokens in the ring).
+   */
+  private first = 0
+  private slots: number[] = []
+  private signatures: (Buffer | null)[] = []
+  /** Request numbers handed out so far. */
+  private requests = 0
   /** Signed, not yet handed to storage: slots runStart.. runStart + runCount - 1. */
   private run: Buffer | null = null
   private runStart = 0
   private runCount = 0
-  private flushScheduled = false
-  /** Waiting for room in the ring (kept in order behind it). */
-  private overflow: Queued[] = []
-  private pumping = false
+  private collectScheduled = false
   /** Asked for and not yet stored. */
   private outstanding = 0
   /** Every slot asked for below this is stored (slots are asked for in increasing order). */
@@ -65,17 +67,22 @@ export class SignatureLog implements SignatureSink {
   request(slot: number, message: Buffer): void {
     this.outstanding++
     this.requestedBelow = slot + 1
-    // Behind a queue, in line (its pump is running).
-    if (this.overflow.length > 0) {
-      this.overflow.push({ slot, message })
+    const token = this.requests++
+    // (submit may hand this log earlier signatures first.)
+    if (this.threadFor()?.submit(this, token, message, this.secretKey)) {
+      this.slots.push(slot)
+      this.signatures.push(null)
       return
     }
-    const ring = this.threadFor()
-    if (!ring) this.signInline(slot, message)
-    else if (!ring.submit(this, slot, message, this.secretKey)) {
-      this.overflow.push({ slot, message })
-      this.pump(ring)
+    // No thread, or it is behind: sign here (straight into the run when nothing is before it).
+    if (this.slots.length === 0) {
+      this.first++
+      sign(message, this.secretKey, this.slotInRun(slot))
+    } else {
+      this.slots.push(slot)
+      this.signatures.push(sign(message, this.secretKey))
     }
+    this.scheduleCollect()
   }
 
   /** The signing thread when this burst warrants it (and it runs), else null. */
@@ -92,49 +99,54 @@ export class SignatureLog implements SignatureSink {
     return this.ring
   }
 
-  /** Moves the overflow into the ring as it frees up (inline once the ring is gone). */
-  private pump(ring: SigningRing): void {
-    if (this.pumping) return
-    this.pumping = true
-    const step = (): void => {
-      while (this.overflow.length > 0) {
-        const next = this.overflow[0]
-        if (!ring.usable) this.signInline(next.slot, next.message)
-        else if (!ring.submit(this, next.slot, next.message, this.secretKey)) {
-          void ring.waitForRoom().then(step)
-          return
-        }
-        this.overflow.shift()
-      }
-      this.pumping = false
-    }
-    step()
-  }
-
-  private signInline(slot: number, message: Buffer): void {
-    sign(message, this.secretKey, this.slotInRun(slot))
-    if (!this.flushScheduled) {
-      this.flushScheduled = true
-      queueMicrotask(() => {
-        this.flushScheduled = false
-        this.flush()
-      })
-    }
-  }
-
   /** SignatureSink: a signature from the thread (a view into the ring). */
-  signed(slot: number, signature: Buffer): void {
-    signature.copy(this.slotInRun(slot))
+  signed(token: number, signature: Buffer): void {
+    const i = token - this.first
+    if (i === 0) {
+      // Next in order (the usual case): straight into the run, no copy kept.
+      signature.copy(this.slotInRun(this.slots[0]))
+      this.slots.shift()
+      this.signatures.shift()
+      this.first++
+    } else {
+      this.signatures[i] = Buffer.from(signature)
+    }
   }
 
   /** SignatureSink: the thread delivered what it had. */
   drained(): void {
-    this.flush()
+    this.collect()
   }
 
   /** SignatureSink: the thread died with this message queued. */
-  orphaned(slot: number, message: Buffer): void {
-    sign(message, this.secretKey, this.slotInRun(slot))
+  orphaned(token: number, message: Buffer): void {
+    this.signatures[token - this.first] = sign(message, this.secretKey)
+  }
+
+  private scheduleCollect(): void {
+    if (this.collectScheduled) return
+    this.collectScheduled = true
+    queueMicrotask(() => {
+      this.collectScheduled = false
+      this.collect()
+    })
+  }
+
+  /** Moves the signed requests at the front (in order) into the run and writes it. */
+  private collect(): void {
+    let n = 0
+    while (n < this.signatures.length) {
+      const signature = this.signatures[n]
+      if (signature === null) break
+      signature.copy(this.slotInRun(this.slots[n]))
+      n++
+    }
+    if (n > 0) {
+      this.slots.splice(0, n)
+      this.signatures.splice(0, n)
+      this.first += n
+    }
+    this.flush()
   }
 
   /** Where `slot`'s signature goes in the current run (flushing it when `slot` does not extend it). */
@@ -196,5 +208,5 @@ export class SignatureLog implements SignatureSink {
   }
 
   /** Appends beyond this many unsigned/unwritten signatures wait (bounds memory). */
-  static readonly MAX_BACKLOG = RING_SLOTS
+  static readonly MAX_BACKLOG = 4 * RING_SLOTS
 }

@@ -64,14 +64,14 @@ for (;;) {
 }
 `
 
-/** Who gets a signature once the worker made it. */
+/** Who gets a signature once the worker made it; `token` is the number it submitted with. */
 export interface SignatureSink {
   /** `signature` is a view into the ring, valid only during the call: copy it. */
-  signed(slot: number, signature: Buffer): void
+  signed(token: number, signature: Buffer): void
   /** Called after a drain delivered one or more signatures to this sink. */
   drained(): void
   /** The worker died: sign these inline (messages are views into the ring: use them now). */
-  orphaned(slot: number, message: Buffer): void
+  orphaned(token: number, message: Buffer): void
 }
 
 /** The ring and its worker; `start()` returns null where worker threads are unavailable. */
@@ -80,7 +80,7 @@ export class SigningRing {
   private readonly memory: Buffer
   private readonly worker: Worker
   private readonly sinks: (SignatureSink | null)[] = new Array(RING_SLOTS).fill(null)
-  private readonly slotNumbers = new Int32Array(RING_SLOTS)
+  private readonly tokens = new Float64Array(RING_SLOTS)
   private head = 0
   /** Signatures handed to their sinks. */
   private seen = 0
@@ -153,16 +153,19 @@ export class SigningRing {
 
   /**
    * Queues `message` (40 bytes) for signing with `secretKey`; the signature reaches
-   * `sink.signed(slot, ...)`. False when the ring is full or broken (the caller signs inline).
+   * `sink.signed(token, ...)`. False when the ring is full or broken (the caller signs inline).
    */
-  submit(sink: SignatureSink, slot: number, message: Buffer, secretKey: Buffer): boolean {
-    if (this.broken || this.room === 0) return false
+  submit(sink: SignatureSink, token: number, message: Buffer, secretKey: Buffer): boolean {
+    if (this.broken) return false
+    // A loop that never yields does not see the worker's progress: take it in here.
+    if (this.room === 0) this.drain()
+    if (this.room === 0) return false
     const position = this.head & (RING_SLOTS - 1)
     const at = position * SLOT_BYTES
     message.copy(this.memory, at, 0, MESSAGE_BYTES)
     secretKey.copy(this.memory, at + MESSAGE_BYTES, 0, SECRET_KEY_BYTES)
     this.sinks[position] = sink
-    this.slotNumbers[position] = slot
+    this.tokens[position] = token
     this.head = (this.head + 1) | 0
     Atomics.store(this.control, HEAD, this.head)
     if (++this.unannounced >= WAKE_BATCH) this.hurry()
@@ -186,20 +189,22 @@ export class SigningRing {
     if (Atomics.load(this.control, SLEEPING) === 1) Atomics.notify(this.control, HEAD)
   }
 
+  /** Arms one wait for the worker's progress (at most one is pending). */
   private watch(): void {
     if (this.watching || this.broken) return
-    const wait = Atomics.waitAsync(this.control, DONE, this.seen)
-    if (!wait.async) {
-      queueMicrotask(() => this.drain())
-      this.watching = true
-      return
-    }
     this.watching = true
-    void wait.value.then(() => this.drain())
+    const wait = Atomics.waitAsync(this.control, DONE, this.seen)
+    if (!wait.async) queueMicrotask(this.onProgress)
+    else void wait.value.then(this.onProgress)
   }
 
-  private drain(): void {
+  private readonly onProgress = (): void => {
     this.watching = false
+    this.drain()
+  }
+
+  /** Hands what the worker signed to its sinks. */
+  private drain(): void {
     if (this.broken) return
     const done = Atomics.load(this.control, DONE)
     while (this.seen !== done) {
@@ -207,7 +212,7 @@ export class SigningRing {
       const sink = this.sinks[position] as SignatureSink
       this.sinks[position] = null
       const at = position * SLOT_BYTES + MESSAGE_BYTES + SECRET_KEY_BYTES
-      sink.signed(this.slotNumbers[position], this.memory.subarray(at, at + SIGNATURE_BYTES))
+      sink.signed(this.tokens[position], this.memory.subarray(at, at + SIGNATURE_BYTES))
       if (!this.touched.includes(sink)) this.touched.push(sink)
       this.seen = (this.seen + 1) | 0
     }
@@ -235,7 +240,7 @@ export class SigningRing {
       const sink = this.sinks[position] as SignatureSink
       this.sinks[position] = null
       const at = position * SLOT_BYTES
-      sink.orphaned(this.slotNumbers[position], this.memory.subarray(at, at + MESSAGE_BYTES))
+      sink.orphaned(this.tokens[position], this.memory.subarray(at, at + MESSAGE_BYTES))
       if (!this.touched.includes(sink)) this.touched.push(sink)
       this.seen = (this.seen + 1) | 0
     }

@@ -6,6 +6,7 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { sign } from '../src/crypto.js'
 import { Hypercore, keyPair } from '../src/index.js'
+import { SignatureLog } from '../src/signature-log.js'
 import { type SignatureSink, SigningRing } from '../src/signing-ring.js'
 import { tmpDir } from './helpers.js'
 
@@ -133,5 +134,39 @@ describe('signing ring failure', () => {
     const next = SigningRing.get()
     expect(next).not.toBe(ring)
     expect(next?.usable).toBe(true)
+  })
+})
+
+describe('signature log', () => {
+  it('keeps slot order when the main thread signs beside a full ring', async () => {
+    const pair = keyPair()
+    const file = Buffer.alloc(64 * 6000)
+    const writes: number[] = []
+    const store = {
+      async putSignatures(firstSlot: number, signatures: Buffer) {
+        writes.push(firstSlot)
+        signatures.copy(file, 64 * firstSlot)
+      },
+    }
+    const log = new SignatureLog(store, pair.secretKey, true, (err) => {
+      throw err
+    })
+    const messages: Buffer[] = []
+    // A loop that never yields: the ring (1024) fills and the main thread signs the overflow.
+    for (let slot = 0; slot < 6000; slot++) {
+      const message = Buffer.alloc(40, slot % 253)
+      message.writeUInt32BE(slot, 0)
+      messages.push(message)
+      log.request(slot, message)
+    }
+    expect(log.backlog).toBeGreaterThan(0)
+    await log.settle()
+    expect(log.backlog).toBe(0)
+    for (let slot = 0; slot < 6000; slot++) {
+      const stored = file.subarray(64 * slot, 64 * slot + 64)
+      expect(stored.equals(sign(messages[slot], pair.secretKey))).toBe(true)
+    }
+    // Written in slot order (each write starts past the previous one).
+    for (let i = 1; i < writes.length; i++) expect(writes[i]).toBeGreaterThan(writes[i - 1])
   })
 })
