@@ -205,7 +205,6 @@ export async function coreKeyExists(openFile: (name: string) => RandomAccessStor
 
 /** A read-write in-memory file holding `data` (nothing when null). */
 export function memoryFile(data: Buffer | null): RandomAccessStorage {
-  const file = new RandomAccessMemory()
-  if (data !== null) file.write(0, data)
-  return file
+  // Seeded with a copy of the bytes, so the file's page is their size (not a fresh 1 MiB page).
+  return data === null ? new RandomAccessMemory() : new RandomAccessMemory(Buffer.from(data))
 }

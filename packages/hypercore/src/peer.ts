@@ -235,11 +235,13 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
    */
   private async sendBlock(index: number, nodes: number, hash: boolean): Promise<TreeNode[] | null> {
     const core = this.core
-    const proof = await core.proof(index, nodes, hash, this.remoteTree)
+    // The proof and the block are read at once (each may wait on storage).
+    const [proof, value] = await Promise.all([
+      core.proof(index, nodes, hash, this.remoteTree),
+      hash ? null : core.getBuffer(index),
+    ])
     if (!proof) return null
-    let value: Buffer | null = null
-    if (!hash) {
-      value = await core.getBuffer(index)
+    if (value !== null) {
       if (!this.uploading || !this.channel) return null
       core.emit('upload', index, value, this)
     }

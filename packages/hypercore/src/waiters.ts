@@ -9,11 +9,14 @@ export interface WaitTarget {
   replicator: { update(): void; available?(index: number): Promise<boolean> } | null
 }
 
-interface Waiter {
-  resolve: () => void
+interface Waiter<T = void> {
+  resolve: (value: T) => void
   reject: (err: Error) => void
   timer: NodeJS.Timeout | null
 }
+
+/** A block waiter gets the block's bytes when it arrived from a peer (null: it was stored). */
+type BlockWaiter = Waiter<Buffer | null>
 
 /** A seek waiting for tree nodes: byte offset, and the blocks [start, end) under the unknown node. */
 export interface SeekWait {
@@ -24,7 +27,7 @@ export interface SeekWait {
 }
 
 export class Waiters {
-  private readonly blocks = new Map<number, Waiter[]>()
+  private readonly blocks = new Map<number, BlockWaiter[]>()
   private lengths: { minLength: number; waiter: Waiter }[] = []
   private seeks: SeekWait[] = []
 
@@ -78,12 +81,12 @@ export class Waiters {
     }
   }
 
-  private make(
+  private make<T = void>(
     timeout: number,
-    cleanup: (w: Waiter) => void,
-  ): { promise: Promise<void>; waiter: Waiter } {
-    let waiter!: Waiter
-    const promise = new Promise<void>((resolve, reject) => {
+    cleanup: (w: Waiter<T>) => void,
+  ): { promise: Promise<T>; waiter: Waiter<T> } {
+    let waiter!: Waiter<T>
+    const promise = new Promise<T>((resolve, reject) => {
       waiter = { resolve, reject, timer: null }
     })
     if (timeout > 0) {
@@ -100,8 +103,8 @@ export class Waiters {
     index: number,
     timeout: number,
     ifAvailable: boolean,
-  ): Promise<void> {
-    const { promise, waiter } = this.make(timeout, (w) => this.removeBlock(index, w))
+  ): Promise<Buffer | null> {
+    const { promise, waiter } = this.make<Buffer | null>(timeout, (w) => this.removeBlock(index, w))
     let list = this.blocks.get(index)
     if (!list) {
       list = []
@@ -125,7 +128,7 @@ export class Waiters {
     return promise
   }
 
-  private removeBlock(index: number, waiter: Waiter): boolean {
+  private removeBlock(index: number, waiter: BlockWaiter): boolean {
     const list = this.blocks.get(index)
     if (!list) return false
     const i = list.indexOf(waiter)
@@ -172,13 +175,16 @@ export class Waiters {
     return true
   }
 
-  onBlock(_core: WaitTarget, index: number): void {
+  /** Block `index` is stored; `data` is its verified bytes when it just came from a peer. */
+  onBlock(_core: WaitTarget, index: number, data: Buffer | null = null): void {
     const list = this.blocks.get(index)
     if (!list) return
     this.blocks.delete(index)
-    for (const w of list) {
+    for (let i = 0; i < list.length; i++) {
+      const w = list[i]
       if (w.timer) clearTimeout(w.timer)
-      w.resolve()
+      // One waiter takes the bytes; others read their own copy (callers may change what they get).
+      w.resolve(i === 0 ? data : null)
     }
   }
 
