@@ -53,6 +53,7 @@ for (;;) {
   while (done !== head) {
     const v = views[done & (slots - 1)]
     sodium.crypto_sign_detached(v.signature, v.message, v.key)
+    v.key.fill(0) // no secret key stays in shared memory once used
     done = (done + 1) | 0
     if ((done & 255) === 0) {
       Atomics.store(control, ${DONE}, done)

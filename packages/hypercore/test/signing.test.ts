@@ -169,4 +169,36 @@ describe('signature log', () => {
     // Written in slot order (each write starts past the previous one).
     for (let i = 1; i < writes.length; i++) expect(writes[i]).toBeGreaterThan(writes[i - 1])
   })
+
+  it('keeps writers apart when they share the ring', async () => {
+    const writers = [keyPair(), keyPair(), keyPair()].map((pair) => {
+      const file = Buffer.alloc(64 * 2000)
+      const store = {
+        async putSignatures(firstSlot: number, signatures: Buffer) {
+          signatures.copy(file, 64 * firstSlot)
+        },
+      }
+      const log = new SignatureLog(store, pair.secretKey, true, (err) => {
+        throw err
+      })
+      return { pair, file, log }
+    })
+    for (let slot = 0; slot < 2000; slot++) {
+      for (const [w, { log }] of writers.entries()) {
+        const message = Buffer.alloc(40, w)
+        message.writeUInt32BE(slot, 0)
+        log.request(slot, message)
+      }
+    }
+    await Promise.all(writers.map(({ log }) => log.settle()))
+    for (const [w, { pair, file }] of writers.entries()) {
+      for (const slot of [0, 1, 999, 1000, 1999]) {
+        const message = Buffer.alloc(40, w)
+        message.writeUInt32BE(slot, 0)
+        expect(file.subarray(64 * slot, 64 * slot + 64).equals(sign(message, pair.secretKey))).toBe(
+          true,
+        )
+      }
+    }
+  })
 })
