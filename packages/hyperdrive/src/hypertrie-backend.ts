@@ -261,6 +261,14 @@ export class HypertrieDriveTrie implements DriveTrie {
 // the same corestore share it (and its lookup extension, which a core registers once).
 const triesByCore = new WeakMap<DriveCore, Hypertrie<Buffer>>()
 
+/**
+ * Trie nodes a drive's trie keeps decoded: hypertrie@5's default (32768). A cached node costs
+ * ~650 bytes here (node, key strings, its own value buffer), so hypertrie's larger default made
+ * a big drive's build hold ~85 MiB of nodes (and V8 about twice that before collecting), while
+ * the nodes a put or lookup walks again (the trie's upper levels) fit in far fewer.
+ */
+const TRIE_CACHE_SIZE = 32768
+
 function openTrie(core: DriveCore, opts: TrieFactoryOptions): Hypertrie<Buffer> {
   let trie = triesByCore.get(core)
   if (!trie) {
@@ -270,6 +278,7 @@ function openTrie(core: DriveCore, opts: TrieFactoryOptions): Hypertrie<Buffer> 
       subtype: opts.subtype,
       extension: opts.extension,
       alwaysUpdate: !core.writable,
+      cacheSize: TRIE_CACHE_SIZE,
     })
     triesByCore.set(core, trie)
   }
