@@ -107,16 +107,6 @@ type HypercoreEvents = {
   error: [err: Error]
 }
 
-/**
- * `bytes` on its own memory when it is a small view into a much larger buffer (a block decoded out
- * of a network chunk), so a caller keeping the block does not keep the whole chunk alive.
- */
-function standalone(bytes: Buffer): Buffer {
-  return bytes.byteLength * 2 < bytes.buffer.byteLength && bytes.buffer.byteLength > 8192
-    ? Buffer.from(bytes)
-    : bytes
-}
-
 export class Hypercore extends EventEmitter<HypercoreEvents> {
   key: Buffer | null
   discoveryKey: Buffer | null
@@ -581,9 +571,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
       if (opts.wait === false)
         throw new BlockNotAvailableError(`Block ${index} is not available locally`)
       const ifAvailable = opts.ifAvailable ?? this.alwaysIfAvailable
-      const arrived = await this.waiters.waitForBlock(this, index, opts.timeout ?? 0, ifAvailable)
-      // The verified bytes as they came (stored by now): no read back from storage.
-      if (arrived) return codec.decode(standalone(arrived))
+      await this.waiters.waitForBlock(this, index, opts.timeout ?? 0, ifAvailable)
     }
     const data = await this.getBuffer(index, true)
     return codec.decode(data)
@@ -951,7 +939,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
       const bitfield = this.bitfield as Bitfield
       if (bitfield.set(v.index, true)) this.emit('download', v.index, v.data, from)
       this.replicator?.announce(v.index, 1, from)
-      this.waiters.onBlock(this, v.index, v.data)
+      this.waiters.onBlock(this, v.index)
       this.checkSelections()
       if (!this.writable && this.length > 0) {
         const synced = this.syncCursor >= this.length

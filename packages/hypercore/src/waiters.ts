@@ -9,14 +9,11 @@ export interface WaitTarget {
   replicator: { update(): void; available?(index: number): Promise<boolean> } | null
 }
 
-interface Waiter<T = void> {
-  resolve: (value: T) => void
+interface Waiter {
+  resolve: () => void
   reject: (err: Error) => void
   timer: NodeJS.Timeout | null
 }
-
-/** A block waiter gets the block's bytes when it arrived from a peer (null: it was stored). */
-type BlockWaiter = Waiter<Buffer | null>
 
 /** A seek waiting for tree nodes: byte offset, and the blocks [start, end) under the unknown node. */
 export interface SeekWait {
@@ -27,7 +24,7 @@ export interface SeekWait {
 }
 
 export class Waiters {
-  private readonly blocks = new Map<number, BlockWaiter[]>()
+  private readonly blocks = new Map<number, Waiter[]>()
   private lengths: { minLength: number; waiter: Waiter }[] = []
   private seeks: SeekWait[] = []
 
@@ -81,12 +78,12 @@ export class Waiters {
     }
   }
 
-  private make<T = void>(
+  private make(
     timeout: number,
-    cleanup: (w: Waiter<T>) => void,
-  ): { promise: Promise<T>; waiter: Waiter<T> } {
-    let waiter!: Waiter<T>
-    const promise = new Promise<T>((resolve, reject) => {
+    cleanup: (w: Waiter) => void,
+  ): { promise: Promise<void>; waiter: Waiter } {
+    let waiter!: Waiter
+    const promise = new Promise<void>((resolve, reject) => {
       waiter = { resolve, reject, timer: null }
     })
     if (timeout > 0) {
@@ -103,8 +100,8 @@ export class Waiters {
     index: number,
     timeout: number,
     ifAvailable: boolean,
-  ): Promise<Buffer | null> {
-    const { promise, waiter } = this.make<Buffer | null>(timeout, (w) => this.removeBlock(index, w))
+  ): Promise<void> {
+    const { promise, waiter } = this.make(timeout, (w) => this.removeBlock(index, w))
     let list = this.blocks.get(index)
     if (!list) {
       list = []
@@ -128,7 +125,7 @@ export class Waiters {
     return promise
   }
 
-  private removeBlock(index: number, waiter: BlockWaiter): boolean {
+  private removeBlock(index: number, waiter: Waiter): boolean {
     const list = this.blocks.get(index)
     if (!list) return false
     const i = list.indexOf(waiter)
@@ -175,16 +172,13 @@ export class Waiters {
     return true
   }
 
-  /** Block `index` is stored; `data` is its verified bytes when it just came from a peer. */
-  onBlock(_core: WaitTarget, index: number, data: Buffer | null = null): void {
+  onBlock(_core: WaitTarget, index: number): void {
     const list = this.blocks.get(index)
     if (!list) return
     this.blocks.delete(index)
-    for (let i = 0; i < list.length; i++) {
-      const w = list[i]
+    for (const w of list) {
       if (w.timer) clearTimeout(w.timer)
-      // One waiter takes the bytes; others read their own copy (callers may change what they get).
-      w.resolve(i === 0 ? data : null)
+      w.resolve()
     }
   }
 
