@@ -16,7 +16,7 @@ import type { TrieFeed } from './feed.js'
 import { type LookupOptions, lookup, lookupCached, lookupTarget } from './get.js'
 import { type HistoryOptions, NodeHistory } from './history.js'
 import { type IteratorOptions, NodeIterator } from './iterator.js'
-import { LookupExtension, type LookupExtensionStats } from './lookup-extension.js'
+import { LookupExtension, type LookupExtensionStats, noLookupStats } from './lookup-extension.js'
 import type { ExtensionIterator } from './messages/extension-message.js'
 import { decodeHeaderMessage, encodeHeaderMessage } from './messages/header-message.js'
 import { Mutex } from './mutex.js'
@@ -135,14 +135,7 @@ interface InternalOptions extends HypertrieOptions {
 }
 
 const NO_GET_OPTIONS: GetOptions = {}
-const NO_EXTENSION_STATS: LookupExtensionStats = {
-  sentGets: 0,
-  sentIterators: 0,
-  answered: 0,
-  cachesReceived: 0,
-  pushed: 0,
-  waitTimeouts: 0,
-}
+const NO_EXTENSION_STATS: LookupExtensionStats = noLookupStats()
 const NO_PARAMS = {}
 
 function isOptions(x: unknown): x is HypertrieOptions {

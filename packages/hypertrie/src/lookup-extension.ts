@@ -126,12 +126,9 @@ export interface LookupExtensionStats {
   waitTimeouts: number
 }
 
-export class LookupExtension {
-  private readonly host: ExtensionHost
-  channel: TrieExtensionChannel | null = null
-  private active = 0
-  /** Counters for tests and benchmarks. */
-  readonly stats: LookupExtensionStats = {
+/** Counters at zero (a fresh extension's, or a trie's without one). */
+export function noLookupStats(): LookupExtensionStats {
+  return {
     sentGets: 0,
     sentIterators: 0,
     answered: 0,
@@ -139,6 +136,14 @@ export class LookupExtension {
     pushed: 0,
     waitTimeouts: 0,
   }
+}
+
+export class LookupExtension {
+  private readonly host: ExtensionHost
+  channel: TrieExtensionChannel | null = null
+  private active = 0
+  /** Counters for tests and benchmarks. */
+  readonly stats: LookupExtensionStats = noLookupStats()
   /**
    * Whether peers answer our requests: unknown until the first answer or timeout; a timeout
    * (no answer listing a block we wait for) makes lookups stop waiting until an answer comes.
