@@ -3,8 +3,6 @@
 // dropped first), so the memory used stays flat however large the core grows.
 
 const PAGE_SIZE = 4096
-/** Blocks per page (a reader may learn a whole page's offsets at once). */
-export const OFFSET_PAGE = PAGE_SIZE
 /** At most this many pages (8 bytes a block: 128 pages = 4 MiB per core); the oldest goes first. */
 const MAX_PAGES = 128
 

@@ -2,11 +2,17 @@
 // downloads and tree reads (BlockOffsets), and read-ahead for sequential readers (ReadLanes).
 import * as flat from 'flat-tree'
 import type { Bitfield } from './bitfield.js'
-import { BlockOffsets, OFFSET_PAGE } from './block-offsets.js'
+import { BlockOffsets } from './block-offsets.js'
 import { readU64 } from './crypto.js'
 import { DATA_WINDOW_SIZE } from './data-window.js'
 import { ReadLanes } from './read-lanes.js'
 import type { TreeNodes } from './tree-nodes.js'
+
+/**
+ * Blocks whose offsets one tree read learns (their leaves: 40 KiB). Random readers of a large core
+ * learn many of these; a whole 4096-block page (320 KiB) per lookup was mostly garbage.
+ */
+const LEARN_SPAN = 512
 
 export interface BlockStorage {
   readData(offset: number, size: number): Promise<Buffer>
@@ -41,8 +47,8 @@ export class BlockReader {
       this.offsets.set(index, start, leaf.size)
       return { offset: start, size: leaf.size }
     }
-    // A reader jumping around one page of blocks learns all of its offsets from one tree read.
-    if (this.offsets.missed(index) && (await this.learnPage(index))) {
+    // A reader jumping around one page of blocks learns the offsets near it from one tree read.
+    if (this.offsets.missed(index) && (await this.learnSpan(index))) {
       const learned = this.offsets.get(index)
       if (learned) return learned
     }
@@ -62,12 +68,12 @@ export class BlockReader {
   }
 
   /**
-   * Learns the offsets of every block in `index`'s offset page from one read of their leaves
-   * (the offset of the page's first block from its roots); false when a leaf is not stored.
+   * Learns the offsets of the blocks in `index`'s aligned span from one read of their leaves (the
+   * offset of the span's first block from its roots); false when a leaf is not stored.
    */
-  private async learnPage(index: number): Promise<boolean> {
-    const first = index - (index % OFFSET_PAGE)
-    const end = Math.min(first + OFFSET_PAGE, this.length())
+  private async learnSpan(index: number): Promise<boolean> {
+    const first = index - (index % LEARN_SPAN)
+    const end = Math.min(first + LEARN_SPAN, this.length())
     if (end - first < 2) return false
     const bits = this.bitfield()
     for (let i = first; i < end; i++) if (!bits.getTree(2 * i)) return false

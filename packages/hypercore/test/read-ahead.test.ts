@@ -76,7 +76,7 @@ describe('read-ahead', () => {
     for (let i = 0; i < 300; i++) expect(await reader.get(i)).toEqual(block(i))
   })
 
-  it('a reopened core reads random blocks across offset pages (offsets learned per page)', async () => {
+  it('a reopened core reads random blocks across offset pages (offsets learned per span)', async () => {
     const storage = memoryStorage()
     const core = await writer(9000, storage)
     await core.close()
