@@ -48,6 +48,8 @@ export interface DriveCore {
   readonly sparse?: boolean
   update?(opts?: { ifAvailable?: boolean; minLength?: number; hash?: boolean }): Promise<unknown>
   registerExtension?(name: string, handlers: CoreExtensionHandlers): CoreExtensionChannel
+  /** Sends block `index` to an extension peer that takes pushes; whether it was sent. */
+  push?(peer: unknown, index: number): Promise<boolean>
   /** Number of blocks stored locally in [start, end). */
   downloaded?(start?: number, end?: number): number | Promise<number>
   /** Starts fetching a range (end -1: keep following the core); cancel with undownload. */
@@ -66,6 +68,11 @@ export interface CorestoreGetOptions {
   name?: string
   keyPair?: { publicKey: Buffer; secretKey: Buffer } | null
   sparse?: boolean
+  /**
+   * Store verified blocks peers send unasked (metadata cores: the trie's lookup answers push the
+   * blocks on a key's path, so a remote lookup is one round trip).
+   */
+  allowPush?: boolean
 }
 
 /** The subset of a Corestore the drive uses. */

@@ -208,6 +208,7 @@ export class Hyperdrive extends EventEmitter implements DriveContext {
       key: this.key,
       sparse: this.sparseMetadata,
       keyPair: this.options.keyPair ?? null,
+      allowPush: true,
     })
     await metadata.ready()
     this.metadata = metadata

@@ -289,7 +289,7 @@ function openTrie(core: DriveCore, opts: TrieFactoryOptions): Hypertrie<Buffer> 
 export const hypertrieFactory: TrieFactory = (store, metadata, opts) => {
   const controller = new MountableTrie<Buffer>(openTrie(metadata, opts), {
     getTrie: async (key) => {
-      const core = store.get({ key, sparse: opts.sparse })
+      const core = store.get({ key, sparse: opts.sparse, allowPush: true })
       await core.ready()
       return openTrie(core, opts)
     },

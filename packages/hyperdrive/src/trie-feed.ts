@@ -22,12 +22,14 @@ export class CoreTrieFeed implements TrieFeed {
     name: string,
     handlers: TrieExtensionHandlers,
   ) => TrieExtensionChannel
+  readonly push?: (peer: unknown, index: number) => Promise<boolean>
 
   constructor(readonly core: DriveCore) {
-    const { update, registerExtension } = core
+    const { update, registerExtension, push } = core
     if (update) this.update = (opts) => update.call(core, opts)
     if (registerExtension)
       this.registerExtension = (name, handlers) => registerExtension.call(core, name, handlers)
+    if (push) this.push = (peer, index) => push.call(core, peer, index)
   }
 
   get key(): Buffer | null {
