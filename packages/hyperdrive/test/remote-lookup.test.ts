@@ -12,6 +12,14 @@ interface Duplex {
   destroy(): void
 }
 
+/** A replication stream seen as the duplex it is at run time (the drive types it narrowly). */
+function asDuplex(x: unknown): Duplex {
+  const d = x as Partial<Duplex> | null
+  if (!d || typeof d.write !== 'function' || typeof d.on !== 'function')
+    throw new TypeError('a replication stream should be a duplex')
+  return x as Duplex
+}
+
 const cleanup: (() => Promise<void> | void)[] = []
 afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn()
@@ -78,8 +86,8 @@ describe('remote lookups', () => {
     const reader = new Hyperdrive(memoryStorage(), writer.key)
     await reader.ready()
     cleanup.push(() => reader.close())
-    const a = writer.replicate(true) as unknown as Duplex
-    const b = reader.replicate(false) as unknown as Duplex
+    const a = asDuplex(writer.replicate(true))
+    const b = asDuplex(reader.replicate(false))
     cleanup.push(() => {
       a.destroy()
       b.destroy()
