@@ -24,6 +24,35 @@ export function lookupLength(target: TrieNode, prefix: boolean): number {
   return target.length - (prefix ? 1 : 0)
 }
 
+/** Whether `node` already lies on the target's path at digit `i` (its digit `v`). */
+function staysOn(node: TrieNode, target: TrieNode, i: number, v: number, end: boolean): boolean {
+  return node.digit(i) === v && (!end || !target.collides(node, i))
+}
+
+/** Seqs of the siblings colliding at a component end: digit `v` sits in slots v, v+5, ... */
+function siblingSeqs(node: TrieNode, i: number, v: number): number[] {
+  const seqs: number[] = []
+  for (let j = v; ; j += 5) {
+    const s = node.slot(i, j)
+    if (!s) return seqs
+    seqs.push(s)
+  }
+}
+
+/**
+ * The sibling whose component matches the target's (the last one when several do, as the
+ * original's arrival order gives), or null.
+ */
+function pickSibling(
+  siblings: readonly (TrieNode | null)[],
+  target: TrieNode,
+  i: number,
+): TrieNode | null {
+  let found: TrieNode | null = null
+  for (const n of siblings) if (n !== null && !n.collides(target, i)) found = n
+  return found
+}
+
 export async function lookup(
   src: NodeSource,
   headSeq: number,
@@ -41,20 +70,11 @@ export async function lookup(
     if (node === null) return null
     const v = target.digit(i)
     const end = isComponentEnd(i)
-    if (node.digit(i) === v && (!end || !target.collides(node, i))) continue
+    if (staysOn(node, target, i, v, end)) continue
     if (end) {
-      // every colliding sibling with digit v sits in slots v, v+5, ...; pick the one whose
-      // component matches (the last one when several do, as the original's arrival order gives)
-      const pending: (TrieNode | null | Promise<TrieNode | null>)[] = []
-      for (let j = v; ; j += 5) {
-        const s = node.slot(i, j)
-        if (!s) break
-        if (onseq) onseq(s)
-        pending.push(src.read(s, opts))
-      }
-      const loaded = await Promise.all(pending)
-      let found: TrieNode | null = null
-      for (const n of loaded) if (n !== null && !n.collides(target, i)) found = n
+      const seqs = siblingSeqs(node, i, v)
+      if (onseq) for (const s of seqs) onseq(s)
+      const found = pickSibling(await Promise.all(seqs.map((s) => src.read(s, opts))), target, i)
       // the original answers null here even with `closest`
       if (found === null) return null
       node = found
@@ -91,16 +111,15 @@ export function lookupCached(
     if (node === null) return null
     const v = target.digit(i)
     const end = isComponentEnd(i)
-    if (node.digit(i) === v && (!end || !target.collides(node, i))) continue
+    if (staysOn(node, target, i, v, end)) continue
     if (end) {
-      let found: TrieNode | null = null
-      for (let j = v; ; j += 5) {
-        const s = node.slot(i, j)
-        if (!s) break
+      const siblings: (TrieNode | null)[] = []
+      for (const s of siblingSeqs(node, i, v)) {
         const n = src.peek(s)
         if (n === undefined) return undefined
-        if (n !== null && !n.collides(target, i)) found = n
+        siblings.push(n)
       }
+      const found = pickSibling(siblings, target, i)
       if (found === null) return null
       node = found
       continue
