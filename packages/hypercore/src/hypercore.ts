@@ -5,8 +5,8 @@ import * as flat from 'flat-tree'
 import type { Readable, Writable } from 'streamx'
 import { Bitfield } from './bitfield.js'
 import { BlockReader } from './block-reader.js'
-import { type Codec, type ValueEncoding, encodeBlock, toCodec } from './codecs.js'
-import { type KeyPair, type TreeNode, discoveryKey, keyPair, signable } from './crypto.js'
+import { type Codec, encodeBlock, toCodec } from './codecs.js'
+import { type TreeNode, discoveryKey, keyPair, signable } from './crypto.js'
 import { Download, type DownloadHandle } from './download.js'
 import {
   BlockNotAvailableError,

@@ -29,7 +29,7 @@ const WAKE_BATCH = 256
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads')
 const sodium = require(workerData.sodium)
-const { slots, slotBytes, messageBytes, keyBytes, signatureBytes } = workerData
+const { slots, slotBytes, messageBytes, keyBytes } = workerData
 const control = new Int32Array(workerData.control)
 const memory = Buffer.from(workerData.memory)
 const views = []
@@ -75,7 +75,7 @@ export interface SignatureSink {
   orphaned(token: number, message: Buffer): void
 }
 
-/** The ring and its worker; `start()` returns null where worker threads are unavailable. */
+/** The ring and its worker; `SigningRing.get()` returns null where worker threads are unavailable. */
 export class SigningRing {
   private readonly control: Int32Array
   private readonly memory: Buffer
@@ -89,7 +89,6 @@ export class SigningRing {
   private referenced = false
   private broken = false
   private readonly touched: SignatureSink[] = []
-  private readonly roomWaiters: (() => void)[] = []
   /** Submitted since the worker was last woken. */
   private unannounced = 0
   private wakeScheduled = false
@@ -113,7 +112,6 @@ export class SigningRing {
         slotBytes: SLOT_BYTES,
         messageBytes: MESSAGE_BYTES,
         keyBytes: SECRET_KEY_BYTES,
-        signatureBytes: SIGNATURE_BYTES,
       },
       // The worker holds no JavaScript state worth a large heap.
       resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
@@ -141,15 +139,8 @@ export class SigningRing {
   }
 
   /** Free slots. */
-  get room(): number {
+  private get room(): number {
     return RING_SLOTS - ((this.head - this.seen) | 0)
-  }
-
-  /** Resolves once a slot is free (at once when one is). */
-  waitForRoom(): Promise<void> {
-    if (this.room > 0 || this.broken) return Promise.resolve()
-    this.hurry()
-    return new Promise((resolve) => this.roomWaiters.push(resolve))
   }
 
   /**
@@ -220,10 +211,9 @@ export class SigningRing {
     this.settle()
   }
 
-  /** After a drain: sinks write what they got, waiters for room go on, and the ring re-arms. */
+  /** After a drain: sinks write what they got, and the ring re-arms. */
   private settle(): void {
     for (const sink of this.touched.splice(0)) sink.drained()
-    for (const wake of this.roomWaiters.splice(0)) wake()
     if (this.seen !== this.head) this.watch()
     else if (this.referenced) {
       this.referenced = false
