@@ -27,7 +27,7 @@ import {
   FeedExtensions,
   PUSH_EXTENSION,
 } from './feed-extensions.js'
-import { MerkleTree } from './merkle-tree.js'
+import { MerkleTree, hashBatch } from './merkle-tree.js'
 import {
   type AppendOptions,
   type DownloadRange,
@@ -409,31 +409,14 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
       this.merkle = new MerkleTree(await this.storage.getNodes(flat.fullRoots(2 * this.length)))
     const merkle = this.merkle
     const start = this.length
-    let count = 0
-    for (const p of batch) count += p.blocks.length
+    const datas: Buffer[] = []
+    for (const p of batch) for (const b of p.blocks) datas.push(b)
+    const count = datas.length
     if (count === 0) return start
 
-    const nodeOffset = 2 * start
-    const slots: (TreeNode | null)[] = new Array(2 * count - 1).fill(null)
-    const outside: TreeNode[] = []
-    const created: TreeNode[] = []
-    const datas: Buffer[] = []
-    let bytes = 0
-    for (const p of batch) {
-      for (const b of p.blocks) {
-        created.length = 0
-        merkle.next(b, created)
-        for (const node of created) {
-          const rel = node.index - nodeOffset
-          if (rel >= 0 && rel < slots.length) slots[rel] = node
-          else outside.push(node)
-        }
-        datas.push(b)
-        bytes += b.length
-      }
-    }
+    const { slots, outside, bytes } = hashBatch(merkle, datas)
     const newLength = start + count
-    const writes: Promise<void>[] = [this.storage.putNodeRange(nodeOffset, slots)]
+    const writes: Promise<void>[] = [this.storage.putNodeRange(2 * start, slots)]
     for (const node of outside) writes.push(this.storage.putNode(node))
     const durable = batch.some((p) => p.durable)
     if (this.live && this.secretKey)
@@ -873,37 +856,9 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     await this.storeVerified(verified, from)
   }
 
-  /**
-   * Writes tree nodes, one write per run of consecutive indexes (a block downloaded after its
-   * neighbour brings its leaf, their parent and the next sibling: one write, not three).
-   */
-  private putNodes(nodes: readonly TreeNode[]): Promise<void>[] {
-    if (nodes.length === 1) return [this.storage.putNode(nodes[0])]
-    // Insertion sort: a handful of nodes, mostly in order already.
-    const sorted = nodes.slice()
-    for (let i = 1; i < sorted.length; i++) {
-      const node = sorted[i]
-      let j = i - 1
-      for (; j >= 0 && sorted[j].index > node.index; j--) sorted[j + 1] = sorted[j]
-      sorted[j + 1] = node
-    }
-    const writes: Promise<void>[] = []
-    let first = 0
-    for (let i = 1; i <= sorted.length; i++) {
-      if (i < sorted.length && sorted[i].index === sorted[i - 1].index + 1) continue
-      writes.push(
-        i - first === 1
-          ? this.storage.putNode(sorted[first])
-          : this.storage.putNodeRange(sorted[first].index, sorted.slice(first, i)),
-      )
-      first = i
-    }
-    return writes
-  }
-
   private async storeVerified(v: VerifiedPut, from: unknown): Promise<void> {
     if (this.closed) throw new ClosedError('Hypercore is closed')
-    const writes = this.putNodes(v.nodes)
+    const writes = this.storage.putNodes(v.nodes)
     if (v.data?.length && v.leaf) {
       // Where the block goes: right after the previous block when its end is known, else the
       // sizes of the roots left of it.

@@ -40,3 +40,33 @@ export class MerkleTree {
     return n
   }
 }
+
+/** The tree nodes a batch of appended blocks creates, laid out for storage. */
+export interface HashedBatch {
+  /** Nodes 2 * first .. 2 * (first + count) - 2, by index (null where no node is made yet). */
+  slots: (TreeNode | null)[]
+  /** Completed parents left of that range (they close older subtrees). */
+  outside: TreeNode[]
+  /** Total bytes of the blocks. */
+  bytes: number
+}
+
+/** Feeds `blocks` (the next ones after `merkle.blocks`) into `merkle`, collecting their nodes. */
+export function hashBatch(merkle: MerkleTree, blocks: readonly Buffer[]): HashedBatch {
+  const nodeOffset = 2 * merkle.blocks
+  const slots: (TreeNode | null)[] = new Array(2 * blocks.length - 1).fill(null)
+  const outside: TreeNode[] = []
+  const created: TreeNode[] = []
+  let bytes = 0
+  for (const block of blocks) {
+    created.length = 0
+    merkle.next(block, created)
+    for (const node of created) {
+      const at = node.index - nodeOffset
+      if (at >= 0 && at < slots.length) slots[at] = node
+      else outside.push(node)
+    }
+    bytes += block.length
+  }
+  return { slots, outside, bytes }
+}

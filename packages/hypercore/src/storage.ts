@@ -195,6 +195,34 @@ export class CoreStorage {
     return write(this.tree, 32 + 40 * node.index, encodeNodes([node]))
   }
 
+  /**
+   * Writes tree nodes, one write per run of consecutive indexes (a block downloaded after its
+   * neighbour brings its leaf, their parent and the next sibling: one write, not three).
+   */
+  putNodes(nodes: readonly TreeNode[]): Promise<void>[] {
+    if (nodes.length === 1) return [this.putNode(nodes[0])]
+    // Insertion sort: a handful of nodes, mostly in order already.
+    const sorted = nodes.slice()
+    for (let i = 1; i < sorted.length; i++) {
+      const node = sorted[i]
+      let j = i - 1
+      for (; j >= 0 && sorted[j].index > node.index; j--) sorted[j + 1] = sorted[j]
+      sorted[j + 1] = node
+    }
+    const writes: Promise<void>[] = []
+    let first = 0
+    for (let i = 1; i <= sorted.length; i++) {
+      if (i < sorted.length && sorted[i].index === sorted[i - 1].index + 1) continue
+      writes.push(
+        i - first === 1
+          ? this.putNode(sorted[first])
+          : this.putNodeRange(sorted[first].index, sorted.slice(first, i)),
+      )
+      first = i
+    }
+    return writes
+  }
+
   readData(offset: number, size: number): Promise<Buffer> {
     if (size === 0) return Promise.resolve(Buffer.alloc(0))
     return read(this.data, offset, size)
