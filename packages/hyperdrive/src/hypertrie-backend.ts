@@ -198,10 +198,17 @@ export class HypertrieDriveTrie implements DriveTrie {
     })
     const nests = !opts.noMounts
     const gt = !!opts.gt
-    for (let n = await it.next(); n !== null; n = await it.next()) {
-      if (nests && n.flags === MOUNT_FLAG && (opts.recursive || n.key === prefix)) return false
-      if (gt && n.key === prefix) continue
-      visit(n.key, n.valueBuffer)
+    const feed = controller.trie.feed
+    const listing = feed instanceof CoreTrieFeed ? feed : null
+    listing?.beginListing()
+    try {
+      for (let n = await it.next(); n !== null; n = await it.next()) {
+        if (nests && n.flags === MOUNT_FLAG && (opts.recursive || n.key === prefix)) return false
+        if (gt && n.key === prefix) continue
+        visit(n.key, n.valueBuffer)
+      }
+    } finally {
+      listing?.endListing()
     }
     return true
   }

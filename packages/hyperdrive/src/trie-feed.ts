@@ -7,6 +7,7 @@ import type {
   TrieFeedGetOptions,
   TrieFeedUpdateOptions,
 } from '@hyperstack/hypertrie'
+import { BlockWindows } from './block-windows.js'
 import type { DriveCore } from './drive-backend.js'
 import { InvalidEncodingError } from './errors.js'
 
@@ -23,6 +24,9 @@ export class CoreTrieFeed implements TrieFeed {
     handlers: TrieExtensionHandlers,
   ) => TrieExtensionChannel
   readonly push?: (peer: unknown, index: number) => Promise<boolean>
+  /** Window reads while listings run (null: the core cannot read ranges). */
+  private readonly windows: BlockWindows | null
+  private listings = 0
 
   constructor(readonly core: DriveCore) {
     const { update, registerExtension, push } = core
@@ -30,6 +34,28 @@ export class CoreTrieFeed implements TrieFeed {
     if (registerExtension)
       this.registerExtension = (name, handlers) => registerExtension.call(core, name, handlers)
     if (push) this.push = (peer, index) => push.call(core, peer, index)
+    const { getRange } = core
+    this.windows = getRange
+      ? new BlockWindows(
+          {
+            has: (start, end) => core.has(start, end),
+            getRange: (start, end) => getRange.call(core, start, end),
+          },
+          () => core.length,
+        )
+      : null
+  }
+
+  /**
+   * A listing starts: until its endListing(), blocks are read in windows (see BlockWindows).
+   * Listings may overlap; the windows go when the last one ends.
+   */
+  beginListing(): void {
+    this.listings++
+  }
+
+  endListing(): void {
+    if (--this.listings === 0) this.windows?.clear()
   }
 
   get key(): Buffer | null {
@@ -53,7 +79,14 @@ export class CoreTrieFeed implements TrieFeed {
   append(blocks: Buffer | Buffer[]): Promise<unknown> {
     return this.core.append(blocks)
   }
-  async get(index: number, opts?: TrieFeedGetOptions): Promise<Uint8Array> {
+  get(index: number, opts?: TrieFeedGetOptions): Promise<Uint8Array> {
+    const windowed = this.listings > 0 && this.windows !== null ? this.windows.get(index) : null
+    if (windowed === null) return this.read(index, opts)
+    if (!(windowed instanceof Promise)) return Promise.resolve(windowed)
+    return windowed.then((bytes) => bytes ?? this.read(index, opts))
+  }
+
+  private async read(index: number, opts?: TrieFeedGetOptions): Promise<Uint8Array> {
     return asBytes(await this.core.get(index, opts))
   }
   has(index: number): boolean | Promise<boolean> {
