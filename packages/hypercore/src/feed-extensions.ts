@@ -12,6 +12,8 @@ export interface ExtensionPeer {
   sendExtension(id: number, payload: Uint8Array): void
   /** Sends a block unasked when the remote accepts pushes (see `Hypercore#push`). */
   pushBlock?(index: number): Promise<boolean>
+  /** Several pushes whose frames leave together (see `Hypercore#pushBatch`). */
+  pushBlocks?(indexes: readonly number[]): Promise<boolean[]>
 }
 
 export interface FeedExtensionHandlers<T = unknown> {

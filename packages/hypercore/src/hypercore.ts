@@ -95,6 +95,11 @@ type HypercoreEvents = {
   ready: []
   append: []
   download: [index: number, data: Buffer, from: unknown]
+  /**
+   * A peer's block verified against the signed tree, just before it is stored ('download'
+   * follows once it is): readers waiting for authentic bytes need not wait for the store.
+   */
+  verified: [index: number, data: Buffer, from: unknown]
   upload: [index: number, data: Buffer, from: unknown]
   'peer-add': [peer: unknown]
   'peer-remove': [peer: unknown]
@@ -734,6 +739,15 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     return peer.pushBlock ? peer.pushBlock(index) : Promise.resolve(false)
   }
 
+  /**
+   * Pushes several blocks to `peer` as `push` does, their frames leaving together (one write: a
+   * lookup answer's blocks reach the remote in one chunk). Resolves which ones were sent.
+   */
+  pushBatch(peer: ExtensionPeer, indexes: readonly number[]): Promise<boolean[]> {
+    if (peer.pushBlocks) return peer.pushBlocks(indexes)
+    return Promise.all(indexes.map((index) => this.push(peer, index)))
+  }
+
   setDownloading(downloading: boolean): void {
     this.downloading = downloading
     for (const peer of this.replicatorPeers()) peer.setDownloading(downloading)
@@ -853,7 +867,25 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
       getNode: (n: number) => this.getNode(n),
     }
     const verified = await verifyProof(ctx, index, data, proof)
+    if (verified.data && verified.leaf && !(this.bitfield as Bitfield).get(index)) {
+      this.emit('verified', index, verified.data, from)
+    }
     await this.storeVerified(verified, from)
+  }
+
+  /** Where block `v.index` starts: the sizes of the roots left of it (in memory when possible). */
+  private async offsetFromRoots(v: VerifiedPut): Promise<number> {
+    let offset = 0
+    const missing: number[] = []
+    for (const r of flat.fullRoots(2 * v.index)) {
+      const node = v.nodes.find((n) => n.index === r) ?? this.nodes.now(r)
+      if (node) offset += node.size
+      else missing.push(r)
+    }
+    if (missing.length > 0) {
+      for (const node of await Promise.all(missing.map((r) => this.getNode(r)))) offset += node.size
+    }
+    return offset
   }
 
   private async storeVerified(v: VerifiedPut, from: unknown): Promise<void> {
@@ -863,13 +895,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
       // Where the block goes: right after the previous block when its end is known, else the
       // sizes of the roots left of it.
       let offset = this.blocks.offsets.startOf(v.index)
-      if (Number.isNaN(offset)) {
-        offset = 0
-        for (const r of flat.fullRoots(2 * v.index)) {
-          const local = v.nodes.find((n) => n.index === r)
-          offset += local ? local.size : (await this.getNode(r)).size
-        }
-      }
+      if (Number.isNaN(offset)) offset = await this.offsetFromRoots(v)
       writes.push(this.storage.writeData(offset, v.data))
       this.blocks.offsets.set(v.index, offset, v.data.length)
       this.nodes.remember(v.leaf)

@@ -4,6 +4,7 @@ import type {
   Channel,
   ChannelHandlers,
   Data,
+  DataInput,
   Have,
   Options,
   Request,
@@ -234,11 +235,25 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
    * nodes sent, or null when nothing was sent.
    */
   private async sendBlock(index: number, nodes: number, hash: boolean): Promise<TreeNode[] | null> {
-    const core = this.core
     // The proof and the block are read at once (each may wait on storage).
+    const value = hash ? null : this.core.getBuffer(index)
+    const frame = await this.prepareBlock(index, nodes, hash, value)
+    if (frame === null || !this.channel) return null
+    this.channel.data(frame)
+    return frame.nodes
+  }
+
+  /** The Data frame for block `index` (or its hashes), or null when there is nothing to send. */
+  private async prepareBlock(
+    index: number,
+    nodes: number,
+    hash: boolean,
+    reading: Promise<Buffer> | null,
+  ): Promise<(DataInput & { nodes: TreeNode[] }) | null> {
+    const core = this.core
     const [proof, value] = await Promise.all([
       core.proof(index, nodes, hash, this.remoteTree),
-      hash ? null : core.getBuffer(index),
+      reading,
     ])
     if (!proof) return null
     if (value !== null) {
@@ -249,26 +264,61 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
       this.remoteLength = index + 1
       this.updateEnd()
     }
-    if (!this.channel) return null
-    this.channel.data({ index, value, nodes: proof.nodes, signature: proof.signature })
-    return proof.nodes
+    return { index, value, nodes: proof.nodes, signature: proof.signature }
+  }
+
+  /** Whether block `index` may be pushed: the remote takes pushes and lacks it, we have it. */
+  private pushable(index: number): boolean {
+    if (this.destroyed || !this.uploading || !this.channel) return false
+    if (!this.remoteExtensions.includes(PUSH_EXTENSION)) return false
+    if (!Number.isSafeInteger(index) || index < 0) return false
+    return !this.remoteBitfield.get(index) && (this.core.bitfield as Bitfield).get(index)
+  }
+
+  /**
+   * A peer that takes pushes stores what verifies or ends the channel (it never drops a block
+   * silently), so it now has the leaf, these nodes and the parents they prove: the next push
+   * stops at them instead of repeating the uncles and a signature.
+   */
+  private pushed(index: number, nodes: readonly TreeNode[]): void {
+    this.remoteBitfield.set(index, true)
+    setNode(this.remoteTree, 2 * index)
+    for (const node of nodes) setNode(this.remoteTree, node.index)
   }
 
   /** A block the remote did not ask for, when it announced it stores pushed blocks. */
   async pushBlock(index: number): Promise<boolean> {
-    if (this.destroyed || !this.uploading || !this.channel) return false
-    if (!this.remoteExtensions.includes(PUSH_EXTENSION)) return false
-    if (!Number.isSafeInteger(index) || index < 0) return false
-    if (this.remoteBitfield.get(index) || !(this.core.bitfield as Bitfield).get(index)) return false
+    if (!this.pushable(index)) return false
     const sent = await this.sendBlock(index, 0, false)
     if (sent === null) return false
-    this.remoteBitfield.set(index, true)
-    // A peer that takes pushes stores what verifies or ends the channel (it never drops a block
-    // silently), so it now has the leaf, these nodes and the parents they prove: the next push
-    // stops at them instead of repeating the uncles and a signature.
-    setNode(this.remoteTree, 2 * index)
-    for (const node of sent) setNode(this.remoteTree, node.index)
+    this.pushed(index, sent)
     return true
+  }
+
+  /**
+   * Pushes several blocks; their frames are sent together once all are ready, so they leave in
+   * one write. The blocks are read at once; proofs are planned in order, each stopping at the
+   * nodes the earlier ones carry.
+   */
+  async pushBlocks(indexes: readonly number[]): Promise<boolean[]> {
+    const sent = indexes.map(() => false)
+    const reads = indexes.map((index) => (this.pushable(index) ? this.core.getBuffer(index) : null))
+    // A read of a block skipped below must not end as an unhandled rejection.
+    for (const reading of reads) reading?.catch(() => {})
+    const frames: DataInput[] = []
+    for (let i = 0; i < indexes.length; i++) {
+      const reading = reads[i]
+      if (reading === null || !this.pushable(indexes[i])) continue
+      const frame = await this.prepareBlock(indexes[i], 0, false, reading).catch(() => null)
+      if (frame === null) continue
+      this.pushed(indexes[i], frame.nodes)
+      frames.push(frame)
+      sent[i] = true
+    }
+    const channel = this.channel
+    if (channel === null || this.destroyed) return indexes.map(() => false)
+    for (const frame of frames) channel.data(frame)
+    return sent
   }
 
   ondata(data: Data): void {

@@ -160,4 +160,71 @@ describe('push', () => {
     for (let i = 20; i < 30; i++)
       expect(((await reader.get(i, { wait: false })) as Buffer).toString()).toBe(`block ${i}`)
   })
+
+  it('pushBatch sends every frame in one write, with the same economy of proofs, and reports each', async () => {
+    const writer = core()
+    const blocks: string[] = []
+    for (let i = 0; i < 64; i++) blocks.push(`block ${i}`)
+    await writer.append(blocks)
+    writer.registerExtension('ask', {})
+    const reader = core(writer.key, { sparse: true, allowPush: true })
+    await reader.ready()
+    reader.registerExtension('ask', {})
+    const s1 = writer.replicate(true, { live: true })
+    const s2 = reader.replicate(false, { live: true })
+    s1.pipe(s2).pipe(s1)
+    closers.push(() => {
+      s1.destroy()
+      s2.destroy()
+    })
+    const opened = new Promise<void>((resolve) => reader.once('peer-open', () => resolve()))
+    await opened
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    const peer = writer.peers[0] as unknown as ExtensionPeer & {
+      channel: { data(d: { nodes: unknown[]; signature: Buffer | null }): void }
+    }
+    const sent: { nodes: number; signed: boolean }[] = []
+    const data = peer.channel.data.bind(peer.channel)
+    peer.channel.data = (d) => {
+      sent.push({ nodes: d.nodes.length, signed: d.signature !== null })
+      data(d)
+    }
+    const chunks: number[] = []
+    s1.on('data', (chunk: Buffer) => chunks.push(chunk.length))
+    const order: string[] = []
+    reader.on('verified', (index: number, value: Buffer) => {
+      order.push(`verified ${index}`)
+      expect(value.toString()).toBe(`block ${index}`)
+      expect(reader.has(index)).toBe(false) // authentic, not stored yet
+    })
+    reader.on('download', (index: number) => order.push(`download ${index}`))
+
+    const wanted = [40, 41, 42, 43, 44, 99, 41]
+    const result = await writer.pushBatch(peer, wanted)
+    // 99 is past the end; the second 41 was already pushed by the time its turn came.
+    expect(result).toEqual([true, true, true, true, true, false, false])
+    expect(sent[0].signed).toBe(true)
+    expect(sent.slice(1).every((s) => !s.signed && s.nodes <= 3)).toBe(true)
+    await new Promise<void>((resolve) => {
+      const check = () => (reader.downloaded() === 5 ? resolve() : setTimeout(check, 10))
+      check()
+    })
+    expect(chunks).toHaveLength(1)
+    for (const i of [40, 41, 42, 43, 44]) {
+      expect(((await reader.get(i, { wait: false })) as Buffer).toString()).toBe(`block ${i}`)
+      expect(order.indexOf(`verified ${i}`)).toBeLessThan(order.indexOf(`download ${i}`))
+    }
+  })
+
+  it('pushBatch to a peer that refuses pushes sends nothing', async () => {
+    const { writer, uploads } = await pushingWriter(10)
+    const reader = core(writer.key, { sparse: true })
+    await reader.ready()
+    const first = ask(reader, [1])
+    pair(writer, reader)
+    expect((await first).sent).toEqual([0])
+    const peer = writer.peers[0] as unknown as ExtensionPeer
+    expect(await writer.pushBatch(peer, [2, 3])).toEqual([false, false])
+    expect(uploads).toEqual([])
+  })
 })
