@@ -1,7 +1,7 @@
 // Trie blocks read in aligned windows while a listing walks the trie. A listing visits its nodes
 // in hash order, which is random in the core, so reading them one by one costs one storage read
 // per entry (100k reads for a 100k-file directory); windows read each stretch of the core once
-// and hand out copies of its blocks. Kept only while a listing runs, and bounded in bytes.
+// and hand out its blocks. Kept only while a listing runs, and bounded in bytes.
 import { nodeBlockEnds } from './messages/node-blocks.js'
 
 /** What the windows need from the metadata core (our Hypercore has all of it). */
@@ -19,8 +19,8 @@ export const WINDOW_BLOCKS = 512
  */
 const READ_ON_MISS = 8
 
-/** Bytes of windows kept at most; the first read go first. */
-export const WINDOW_BYTES = 24 * 1024 * 1024
+/** Bytes of windows kept at most (a directory of ~120k files); the first read go first. */
+export const WINDOW_BYTES = 16 * 1024 * 1024
 
 /** A window that served fewer blocks than this before eviction was (mostly) wasted. */
 const WASTED_BELOW = WINDOW_BLOCKS / 16
@@ -52,14 +52,14 @@ export class BlockWindows {
   ) {}
 
   /**
-   * A copy of block `index` from its window (at once when the window is read, else once it is),
+   * Block `index` from its window (at once when the window is read, else once it is),
    * or null when windows cannot serve it (not stored, past the end, given up): the caller then
    * reads the block alone.
    */
   get(index: number): Buffer | Promise<Buffer | null> | null {
     const id = Math.floor(index / WINDOW_BLOCKS)
     const w = this.windows.get(id)
-    if (w !== undefined) return copyOf(w, index)
+    if (w !== undefined) return blockOf(w, index)
     if (this.off) return null
     // block 0 is the trie's header: windows hold node blocks only
     const start = Math.max(1, id * WINDOW_BLOCKS)
@@ -77,7 +77,7 @@ export class BlockWindows {
       load = this.load(id, start, end)
       this.loading.set(id, load)
     }
-    return load.then((loaded) => (loaded === null ? null : copyOf(loaded, index)))
+    return load.then((loaded) => (loaded === null ? null : blockOf(loaded, index)))
   }
 
   /** Drops every window (the listing ended). */
@@ -122,14 +122,15 @@ export class BlockWindows {
   }
 }
 
-/** Block `index`'s own copy (a decoded node keeps its bytes; a view would keep the window). */
-function copyOf(w: Window, index: number): Buffer | null {
+/**
+ * Block `index` as a view of its window. A node decoded from it keeps the window alive through
+ * its value (a Stat of a few dozen bytes) while the trie caches it: at most the windows one
+ * listing read (WINDOW_BYTES), dropped as the trie's cache turns over. Copies cost a fresh
+ * allocation per entry instead (about as many fresh pages again as the windows themselves).
+ */
+function blockOf(w: Window, index: number): Buffer | null {
   const k = index - w.start
   if (k < 0 || k >= w.ends.length) return null
   w.served++
-  const from = k === 0 ? 0 : w.ends[k - 1]
-  const to = w.ends[k]
-  const copy = Buffer.allocUnsafe(to - from)
-  copy.set(w.bytes.subarray(from, to))
-  return copy
+  return w.bytes.subarray(k === 0 ? 0 : w.ends[k - 1], w.ends[k])
 }

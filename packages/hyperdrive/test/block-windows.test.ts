@@ -88,7 +88,7 @@ describe('nodeBlockEnds', () => {
 })
 
 describe('BlockWindows', () => {
-  it('reads a window on the eighth miss in it and hands out copies equal to the blocks', async () => {
+  it('reads a window on the eighth miss in it and hands out the blocks', async () => {
     await withDrive(async (_drive, core) => {
       const { core: windowed, ranges } = counted(core)
       const windows = new BlockWindows(windowed, () => core.length)
@@ -101,10 +101,6 @@ describe('BlockWindows', () => {
         const got = windows.get(i)
         expect(got).toBeInstanceOf(Buffer)
         expect(got).toEqual(blocks[i])
-        // its own memory, not a view of the window
-        expect((got as Buffer).byteOffset + (got as Buffer).length).toBeLessThanOrEqual(
-          (got as Buffer).buffer.byteLength,
-        )
       }
       expect(windows.get(0)).toBeNull() // the header is never windowed
       expect(ranges()).toBe(1)
