@@ -48,6 +48,11 @@ export interface TrieFeed {
    * pushed blocks (@hyperstack/hypercore's `push`); resolves whether it was sent.
    */
   push?(peer: unknown, index: number): Promise<boolean>
+  /**
+   * Pushes several blocks to `peer` as `push` does, their frames leaving together in one write
+   * (@hyperstack/hypercore's `pushBatch`); resolves which ones were sent.
+   */
+  pushBatch?(peer: unknown, indexes: readonly number[]): Promise<boolean[]>
   replicate?(isInitiator: boolean, opts?: object): unknown
   close(): Promise<void>
   on(event: 'append' | 'close', listener: () => void): unknown
@@ -57,11 +62,16 @@ export interface TrieFeed {
 /**
  * A feed that emits 'download' (index, data) once it has verified and stored a block a peer sent
  * (hypercore does): a lookup waiting for a pushed block goes on as soon as it lands. Lookups on
- * feeds without the event wait for the peer's answer message instead.
+ * feeds without the event wait for the peer's answer message instead. A feed may also emit
+ * 'verified' (index, data) as soon as such a block checked out, before it is stored: verified
+ * bytes are the block's, so a lookup can go on from them without waiting for the write.
  */
 export interface DownloadEvents {
-  on(event: 'download', listener: (index: number, data: unknown) => void): unknown
-  removeListener(event: 'download', listener: (index: number, data: unknown) => void): unknown
+  on(event: 'download' | 'verified', listener: (index: number, data: unknown) => void): unknown
+  removeListener(
+    event: 'download' | 'verified',
+    listener: (index: number, data: unknown) => void,
+  ): unknown
 }
 
 /** Any EventEmitter-like feed can carry 'download' events; whether they fire is up to the feed. */

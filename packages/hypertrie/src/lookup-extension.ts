@@ -42,13 +42,21 @@ export interface ExtensionHost {
   cacheBlock(seq: number, data: unknown): void
 }
 
-type Pusher = (seq: number) => Promise<boolean>
+/** Pushes blocks to the peer that asked, before the cache message naming them is sent. */
+interface Pusher {
+  /** One block, pushed as soon as the walk finds it. */
+  one(seq: number): Promise<unknown>
+  /** A whole message's blocks at once, their frames leaving in one write (null: push one by one). */
+  all: ((seqs: readonly number[]) => Promise<unknown>) | null
+}
 
 /**
  * Collects seqs for one peer and sends them as cache messages of at most 128. With a pusher the
  * blocks themselves go first: a peer that stores pushed blocks has them before it reads the
  * cache message, so its lookup needs no further round trip (hypertrie@5 peers refuse pushes
- * and fetch the listed blocks as before).
+ * and fetch the listed blocks as before). A feed that pushes batches gets each message's blocks
+ * together (one write: on a delayed link a second write can arrive a timer tick later); else
+ * each block is pushed as the walk finds it.
  */
 class CacheBatch {
   blocks: number[] = []
@@ -64,7 +72,9 @@ class CacheBatch {
 
   push(seq: number): void {
     const len = this.blocks.push(seq)
-    if (this.pusher !== null) this.pushes.push(this.pusher(seq).catch(() => false))
+    if (this.pusher !== null && this.pusher.all === null) {
+      this.pushes.push(this.pusher.one(seq).catch(() => false))
+    }
     if (len === 1 || seq < this.start) this.start = seq
     if (len === 1 || seq >= this.end) this.end = seq + 1
     if (len >= FLUSH_BATCH) {
@@ -75,9 +85,12 @@ class CacheBatch {
   }
 
   send(): void {
-    if (!this.blocks.length) return
-    const cache: ExtensionCache = { blocks: this.blocks, start: this.start, end: this.end }
+    const blocks = this.blocks
+    if (!blocks.length) return
+    const cache: ExtensionCache = { blocks, start: this.start, end: this.end }
     const message = encodeExtensionMessage({ cache })
+    const all = this.pusher?.all ?? null
+    if (all !== null) this.pushes.push(all(blocks).catch(() => false))
     if (this.pushes.length === 0) {
       this.channel.send(message, this.peer)
       return
@@ -171,6 +184,7 @@ export class LookupExtension {
     }
     // only lookups that asked peers wait for blocks, so only then is there anything to wake
     this.downloads = this.channel ? downloadEvents(feed) : null
+    this.downloads?.on('verified', this.ondownload)
     this.downloads?.on('download', this.ondownload)
   }
 
@@ -193,7 +207,8 @@ export class LookupExtension {
   }
 
   /**
-   * Resolves once block `seq` is stored (the feed's 'download' event: a peer pushed it), or a
+   * Resolves once block `seq` has landed (the feed's 'verified' or 'download' event: a peer
+   * pushed it; its node is decoded from those bytes), or a
    * cache message listing it has been handled (blocks a peer pushes come before its cache
    * message, so they are stored by then), or after ANSWER_TIMEOUT_MS (FIRST_ANSWER_TIMEOUT_MS
    * before any answer); a timeout stops lookups waiting until a peer answers again.
@@ -228,10 +243,19 @@ export class LookupExtension {
     if (list.length === 0) this.waiters.delete(seq)
   }
 
-  /** A block landed: a lookup waiting for it decodes it from the bytes at hand and goes on. */
+  /**
+   * A block landed: a lookup waiting for it decodes it from the bytes at hand and goes on. While
+   * any lookup waits, other blocks are decoded too: an answer's pushes can land out of walk order
+   * (a block with a shorter proof leaves first), and the walk then finds them cached instead of
+   * reading them back from storage.
+   */
   private arrived(seq: number, data: unknown): void {
+    if (this.waiters.size === 0) return
     const list = this.waiters.get(seq)
-    if (!list) return
+    if (!list) {
+      this.host.cacheBlock(seq, data)
+      return
+    }
     this.waiters.delete(seq)
     this.host.cacheBlock(seq, data)
     for (const done of list) done()
@@ -252,6 +276,7 @@ export class LookupExtension {
     this.channel?.destroy?.()
     for (const list of this.waiters.values()) for (const done of list) done()
     this.waiters.clear()
+    this.downloads?.removeListener('verified', this.ondownload)
     this.downloads?.removeListener('download', this.ondownload)
   }
 
@@ -298,11 +323,20 @@ export class LookupExtension {
     const push = feed.push
     if (!push) return null
     const stats = this.stats
-    return (seq) =>
-      push.call(feed, peer, seq).then((sent) => {
-        if (sent) stats.pushed++
-        return sent
-      })
+    const pushBatch = feed.pushBatch
+    return {
+      one: (seq) =>
+        push.call(feed, peer, seq).then((sent) => {
+          if (sent) stats.pushed++
+          return sent
+        }),
+      all: pushBatch
+        ? (seqs) =>
+            pushBatch.call(feed, peer, seqs).then((sent) => {
+              for (const s of sent) if (s) stats.pushed++
+            })
+        : null,
+    }
   }
 
   private onget(get: ExtensionGet, peer: unknown): void {

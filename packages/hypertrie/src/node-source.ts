@@ -94,16 +94,20 @@ export class NodeSource {
    */
   store(seq: number, data: unknown): void {
     if (!(data instanceof Uint8Array) || this.cache.get(seq) !== undefined) return
-    // a block straight off the wire is a view of a larger chunk: the cached node's value would
-    // keep that chunk alive, so it gets its own memory
-    const own =
-      data.byteLength === data.buffer.byteLength ? data : Buffer.allocUnsafeSlow(data.byteLength)
-    if (own !== data) own.set(data)
+    let node: TrieNode
     try {
-      this.cache.set(seq, TrieNode.decode(own, seq, this.hash))
+      node = TrieNode.decode(data, seq, this.hash)
     } catch {
-      // reported by the read that needs it
+      return // reported by the read that needs it
     }
+    // a block straight off the wire is a view of a larger chunk: of the node only the value is a
+    // view into it (key, path and table are strings), and a copy of the value alone keeps the
+    // chunk from staying alive with the cached node
+    const value = node.valueBuffer
+    if (value !== null && value.byteLength !== value.buffer.byteLength) {
+      node.valueBuffer = Buffer.from(value)
+    }
+    this.cache.set(seq, node)
   }
 
   /** undefined = not cached; null = cached reset node or seq 0. */

@@ -75,9 +75,6 @@ describe('replication between our tries', () => {
     )
     try {
       await reader.feed.update?.({ ifAvailable: false })
-      expect((await reader.get('dir3/file-1503'))?.valueBuffer?.toString()).toBe('v1503')
-      expect(reader.extensionStats.sentGets).toBe(1)
-      const sentBefore = reader.extensionStats.sentGets
       const core = reader.feed as Hypercore
       const uploads: number[] = []
       const downloads: number[] = []
@@ -85,6 +82,9 @@ describe('replication between our tries', () => {
       const ondownload = (i: number) => downloads.push(i)
       ;(writer.feed as Hypercore).on('upload', onupload)
       core.on('download', ondownload)
+      expect((await reader.get('dir3/file-1503'))?.valueBuffer?.toString()).toBe('v1503')
+      expect(reader.extensionStats.sentGets).toBe(1)
+      const sentBefore = reader.extensionStats.sentGets
       for (const i of [101, 502, 1203, 777]) {
         const pushedBefore = writer.extensionStats.pushed
         const uploadsBefore = uploads.length
@@ -94,6 +94,23 @@ describe('replication between our tries', () => {
         expect(writer.extensionStats.pushed - pushedBefore).toBe(uploads.length - uploadsBefore)
       }
       ;(writer.feed as Hypercore).removeListener('upload', onupload)
+      // a get can finish on a block's verified bytes before the block is stored: wait for the
+      // stores ('download') of everything pushed
+      await new Promise<void>((resolve, reject) => {
+        const stored = (): boolean => uploads.every((i) => downloads.includes(i))
+        if (stored()) return resolve()
+        const timer = setTimeout(() => {
+          core.removeListener('download', check)
+          reject(new Error(`pushed ${uploads} but stored ${downloads}`))
+        }, 5000)
+        const check = (): void => {
+          if (!stored()) return
+          clearTimeout(timer)
+          core.removeListener('download', check)
+          resolve()
+        }
+        core.on('download', check)
+      })
       expect(downloads.length).toBeGreaterThan(8)
       // nothing was sent twice: no block was also requested while its push was on the way
       expect([...uploads].sort((a, b) => a - b)).toEqual([...downloads].sort((a, b) => a - b))
