@@ -159,6 +159,8 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   /** A writer's signatures on their way to storage (made on the first signed append). */
   private signatures: SignatureLog | null = null
   private bitfieldFlushScheduled = false
+  /** Nodes verified from peers whose writes have not landed yet (see `verifyPut`). */
+  private readonly verifiedNodes = new Map<number, TreeNode>()
   /** Lowest block not known to be stored (for the 'sync' event without rescanning). */
   private syncCursor = 0
 
@@ -855,22 +857,55 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
    * error and writes nothing when it does not verify.
    */
   async put(index: number, data: Buffer | null, proof: Proof, from?: unknown): Promise<void> {
-    await this.ready()
+    const verified = await this.verifyPut(index, data, proof, from)
+    await this.storePut(verified, from)
+  }
+
+  /**
+   * The first half of `put`: verifies without storing. Until `storePut` has written them, the
+   * verified nodes stay in memory for the proofs that follow (a burst of blocks is verified
+   * first and stored after, so the block a reader waits for is not behind the others' writes).
+   * Emits 'verified' with the authentic bytes.
+   */
+  async verifyPut(
+    index: number,
+    data: Buffer | null,
+    proof: Proof,
+    from?: unknown,
+  ): Promise<VerifiedPut> {
+    if (!this.opened) await this.ready()
     const key = this.key
     if (!key) throw new NotWritableError('Core has no key')
+    const pending = this.verifiedNodes
     const ctx = {
       key,
       length: this.length,
       live: this.live,
-      hasNode: (n: number) => this.treeBits.getTree(n),
-      nodeNow: (n: number) => this.nodes.now(n),
-      getNode: (n: number) => this.getNode(n),
+      hasNode: (n: number) => this.treeBits.getTree(n) || pending.has(n),
+      nodeNow: (n: number) => this.nodes.now(n) ?? pending.get(n) ?? null,
+      getNode: (n: number) => {
+        const node = pending.get(n)
+        return node ? Promise.resolve(node) : this.getNode(n)
+      },
     }
     const verified = await verifyProof(ctx, index, data, proof)
+    for (const node of verified.nodes) pending.set(node.index, node)
     if (verified.data && verified.leaf && !(this.bitfield as Bitfield).get(index)) {
       this.emit('verified', index, verified.data, from)
     }
-    await this.storeVerified(verified, from)
+    return verified
+  }
+
+  /** The second half of `put`: stores what `verifyPut` verified (tree, data, signature, bits). */
+  async storePut(verified: VerifiedPut, from?: unknown): Promise<void> {
+    try {
+      await this.storeVerified(verified, from)
+    } finally {
+      const pending = this.verifiedNodes
+      for (const node of verified.nodes) {
+        if (pending.get(node.index) === node) pending.delete(node.index)
+      }
+    }
   }
 
   /** Where block `v.index` starts: the sizes of the roots left of it (in memory when possible). */

@@ -19,8 +19,19 @@ import type { TreeNode } from './crypto.js'
 import { HypercoreError, InvalidMessageError, UnrequestedDataError } from './errors.js'
 import { type ExtensionPeer, PUSH_EXTENSION } from './feed-extensions.js'
 import type { Download, Hypercore } from './hypercore.js'
+import type { VerifiedPut } from './put.js'
 import { MAX_REMOTE_INDEX, RemoteBitfield } from './remote-bitfield.js'
 import { MemoryTreeBits, digest, setNode } from './tree-index.js'
+
+/** Verified blocks held back for their burst before a store starts anyway. */
+const MAX_UNSTORED = 32
+
+function noop(): void {}
+
+/** A typed error for the peer's 'peer-error' (anything untyped becomes an invalid message). */
+function asPeerError(err: unknown): Error {
+  return err instanceof HypercoreError ? err : new InvalidMessageError(String(err))
+}
 
 /** Wants cover 1 MiB-block regions, as the original sends them. */
 const WANT_REGION = 1024 * 1024
@@ -77,6 +88,15 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
   private dataChain: Promise<void> = Promise.resolve()
   /** Data messages queued on `dataChain` (extension messages after them wait their turn). */
   private dataPending = 0
+  /** Verified blocks whose store waits for the rest of their burst (see `queueStore`). */
+  private readonly toStore: {
+    verified: VerifiedPut
+    stored: () => void
+    failed: (err: Error) => void
+  }[] = []
+  /** Stores started and not finished, and a promise of all of them. */
+  private storing = 0
+  private storesSettled: Promise<void> = Promise.resolve()
   /**
    * Byte-offset requests in flight (oldest first). Their answer is hash-only Data for whatever
    * block the remote's seek found, so they are matched by arrival, not by index.
@@ -347,67 +367,135 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
     this.dataPending++
     this.dataChain = this.dataChain.then(run).finally(() => {
       this.dataPending--
+      if (this.dataPending === 0) this.flushStores()
     })
+  }
+
+  /**
+   * Stores a verified block once the Data messages queued with it are verified too (or a batch
+   * is full): the one a reader waits for is then not behind the others' writes. Later proofs
+   * rest on its nodes meanwhile (see Hypercore#verifyPut).
+   */
+  private queueStore(
+    verified: VerifiedPut,
+    stored: () => void,
+    failed: (err: Error) => void,
+  ): void {
+    this.toStore.push({ verified, stored, failed })
+    if (this.toStore.length >= MAX_UNSTORED) this.flushStores()
+  }
+
+  private flushStores(): void {
+    if (this.toStore.length === 0) return
+    const stores: Promise<void>[] = [this.storesSettled]
+    for (const { verified, stored, failed } of this.toStore.splice(0)) {
+      this.storing++
+      stores.push(
+        this.core
+          .storePut(verified, this)
+          .then(stored, (err: unknown) => failed(asPeerError(err)))
+          .finally(() => {
+            this.storing--
+          }),
+      )
+    }
+    this.storesSettled = Promise.all(stores).then(noop)
   }
 
   /** A block sent unasked (we announced allowPush): stored only when it verifies. */
   private async receivePushed(data: Data): Promise<void> {
     if (this.destroyed || (this.core.bitfield as Bitfield).get(data.index)) return
+    let verified: VerifiedPut
     try {
-      await this.core.put(
+      verified = await this.core.verifyPut(
         data.index,
         data.value,
         { nodes: data.nodes, signature: data.signature },
         this,
       )
     } catch (err) {
-      this.destroy(err instanceof HypercoreError ? err : new InvalidMessageError(String(err)))
+      this.destroy(asPeerError(err))
       return
     }
-    this.remoteBitfield.set(data.index, true)
-    this.host.updateAll()
+    this.queueStore(
+      verified,
+      () => {
+        this.remoteBitfield.set(data.index, true)
+        this.host.updateAll()
+      },
+      (err) => this.destroy(err),
+    )
   }
 
   private async receiveSeek(data: Data): Promise<void> {
     if (this.destroyed) return
+    let verified: VerifiedPut
     try {
-      await this.core.put(data.index, null, { nodes: data.nodes, signature: data.signature }, this)
+      verified = await this.core.verifyPut(
+        data.index,
+        null,
+        { nodes: data.nodes, signature: data.signature },
+        this,
+      )
     } catch (err) {
-      this.destroy(err instanceof HypercoreError ? err : new InvalidMessageError(String(err)))
+      this.destroy(asPeerError(err))
       return
     }
-    this.host.updateAll()
+    this.queueStore(
+      verified,
+      () => this.host.updateAll(),
+      (err) => this.destroy(err),
+    )
   }
 
   private async receive(data: Data): Promise<void> {
     if (this.destroyed) return
-    const core = this.core
-    try {
-      await core.put(data.index, data.value, { nodes: data.nodes, signature: data.signature }, this)
-    } catch (err) {
+    const settle = () => {
       this.inflight.delete(data.index)
       this.host.reserved.delete(data.index)
-      this.destroy(err instanceof HypercoreError ? err : new InvalidMessageError(String(err)))
+    }
+    let verified: VerifiedPut
+    try {
+      verified = await this.core.verifyPut(
+        data.index,
+        data.value,
+        { nodes: data.nodes, signature: data.signature },
+        this,
+      )
+    } catch (err) {
+      settle()
+      this.destroy(asPeerError(err))
       return
     }
-    this.inflight.delete(data.index)
-    this.host.reserved.delete(data.index)
-    if (data.value) {
-      this.remoteBitfield.set(data.index, true)
-      if (this.continueAt.length >= this.maxRequests) this.continueAt.shift()
-      this.continueAt.push(data.index + 1)
-    }
-    this.host.updateAll()
+    this.queueStore(
+      verified,
+      () => {
+        settle()
+        if (data.value) {
+          this.remoteBitfield.set(data.index, true)
+          if (this.continueAt.length >= this.maxRequests) this.continueAt.shift()
+          this.continueAt.push(data.index + 1)
+        }
+        this.host.updateAll()
+      },
+      (err) => {
+        settle()
+        this.destroy(err)
+      },
+    )
   }
 
   onextension(id: number, message: Buffer): void {
     // After the blocks that arrived before it are stored, so a handler finds them (pushes).
-    if (this.dataPending === 0) this.core.extensions.onmessage(this, id, message)
-    else {
-      this.dataChain = this.dataChain.then(() => {
+    if (this.dataPending === 0 && this.storing === 0) {
+      this.core.extensions.onmessage(this, id, message)
+      return
+    }
+    this.dataChain = this.dataChain
+      .then(() => this.storesSettled)
+      .then(() => {
         if (!this.destroyed) this.core.extensions.onmessage(this, id, message)
       })
-    }
   }
 
   onclose(): void {
