@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ArgumentError, type BenchArgs, USAGE, parseArgs } from './args.js'
+import { describeMachine, machineJsonLine, measureMachine } from './machine.js'
 import type { Metric } from './metric.js'
 import { namespaceUnavailable } from './netns.js'
 import { type Summary, formatTable, jsonLine, summarize } from './report.js'
@@ -150,6 +151,9 @@ async function main(args: BenchArgs): Promise<number> {
   }
 
   log(`bench: ${args.runs} runs per case, scale ${scaleFactor()}`)
+  // Before any worker runs, so the probe's memory is fresh and nothing else competes.
+  const machine = measureMachine()
+  process.stdout.write(`${machineJsonLine(machine)}\n`)
   const all: Summary[] = []
   const notes: string[] = []
   let failed = false
@@ -182,6 +186,7 @@ async function main(args: BenchArgs): Promise<number> {
     all.push(...summaries)
   }
   process.stdout.write(`\n${formatTable(all)}\n`)
+  notes.unshift(describeMachine(machine))
   if (notes.length > 0) process.stdout.write(`\n${notes.join('\n')}\n`)
   return failed ? 1 : 0
 }
