@@ -10,14 +10,17 @@ export interface WindowedCore {
   getRange(start: number, end: number): Promise<Uint8Array>
 }
 
-/** Blocks per window, aligned. */
-export const WINDOW_BLOCKS = 512
+/**
+ * Blocks per window, aligned: ~35 KiB of a drive's nodes, under the size our hypercore reads on
+ * the calling thread (larger reads take a thread-pool round trip).
+ */
+export const WINDOW_BLOCKS = 256
 
 /**
  * A window is read on this many misses in it (the first ones read their blocks alone): a listing
  * of a few entries in a big core never reads windows, a dense one reads each once.
  */
-const READ_ON_MISS = 8
+const READ_ON_MISS = 4
 
 /** Bytes of windows kept at most (a directory of ~120k files); the first read go first. */
 export const WINDOW_BYTES = 16 * 1024 * 1024
@@ -50,6 +53,12 @@ export class BlockWindows {
     private readonly length: () => number,
     private readonly limit = WINDOW_BYTES,
   ) {}
+
+  /** Block `index` when its window is in memory (no read, no promise); else null. */
+  peek(index: number): Buffer | null {
+    const w = this.windows.get(Math.floor(index / WINDOW_BLOCKS))
+    return w === undefined ? null : blockOf(w, index)
+  }
 
   /**
    * Block `index` from its window (at once when the window is read, else once it is),

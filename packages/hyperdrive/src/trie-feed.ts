@@ -79,6 +79,14 @@ export class CoreTrieFeed implements TrieFeed {
   append(blocks: Buffer | Buffer[]): Promise<unknown> {
     return this.core.append(blocks)
   }
+  /**
+   * Block `index` now, when a running listing's window holds it (a trie can then decode the node
+   * without a promise); null otherwise.
+   */
+  getCached(index: number): Uint8Array | null {
+    return this.listings > 0 && this.windows !== null ? this.windows.peek(index) : null
+  }
+
   get(index: number, opts?: TrieFeedGetOptions): Promise<Uint8Array> {
     const windowed = this.listings > 0 && this.windows !== null ? this.windows.get(index) : null
     if (windowed === null) return this.read(index, opts)

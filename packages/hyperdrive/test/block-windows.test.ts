@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { BlockWindows, WINDOW_BLOCKS, type WindowedCore } from '../src/block-windows.js'
 import { type DriveCore, Hyperdrive } from '../src/index.js'
 import { nodeBlockEnds } from '../src/messages/node-blocks.js'
+import { CoreTrieFeed } from '../src/trie-feed.js'
 import { tempDir } from './helpers/tmp.js'
 
 const FILES = 3000
@@ -88,23 +89,26 @@ describe('nodeBlockEnds', () => {
 })
 
 describe('BlockWindows', () => {
-  it('reads a window on the eighth miss in it and hands out the blocks', async () => {
+  it('reads a window on the fourth miss in it and hands out the blocks', async () => {
     await withDrive(async (_drive, core) => {
       const { core: windowed, ranges } = counted(core)
       const windows = new BlockWindows(windowed, () => core.length)
-      for (let i = 1; i < 8; i++) expect(windows.get(i)).toBeNull()
+      for (let i = 1; i < 4; i++) expect(windows.get(i)).toBeNull()
       expect(ranges()).toBe(0)
+      expect(windows.peek(4)).toBeNull() // peek never reads
       const blocks = await blocksOf(core, 0, WINDOW_BLOCKS)
-      expect(await windows.get(8)).toEqual(blocks[8])
+      expect(await windows.get(4)).toEqual(blocks[4])
       expect(ranges()).toBe(1)
       for (let i = 1; i < WINDOW_BLOCKS; i++) {
         const got = windows.get(i)
         expect(got).toBeInstanceOf(Buffer)
         expect(got).toEqual(blocks[i])
+        expect(windows.peek(i)).toEqual(blocks[i])
       }
       expect(windows.get(0)).toBeNull() // the header is never windowed
       expect(ranges()).toBe(1)
       windows.clear()
+      expect(windows.peek(3)).toBeNull()
       expect(windows.get(3)).toBeNull()
     })
   })
@@ -132,11 +136,31 @@ describe('BlockWindows', () => {
       // a 1-byte budget evicts every window as soon as it is read, unused
       const windows = new BlockWindows(windowed, () => core.length, 1)
       for (let w = 0; w < 5; w++)
-        for (let m = 1; m <= 8; m++) await windows.get(w * WINDOW_BLOCKS + m)
+        for (let m = 1; m <= 4; m++) await windows.get(w * WINDOW_BLOCKS + m)
       expect(ranges()).toBe(4)
       windows.clear()
-      for (let m = 1; m <= 8; m++) await windows.get(m)
+      for (let m = 1; m <= 4; m++) await windows.get(m)
       expect(ranges()).toBe(5)
+    })
+  })
+})
+
+describe('CoreTrieFeed windows', () => {
+  it('serve blocks (and getCached) only while a listing runs', async () => {
+    await withDrive(async (_drive, core) => {
+      const feed = new CoreTrieFeed(core)
+      const blocks = await blocksOf(core, 0, 20)
+      for (let i = 1; i < 10; i++) expect(await feed.get(i)).toEqual(blocks[i])
+      expect(feed.getCached(5)).toBeNull() // no listing: no windows
+      feed.beginListing()
+      feed.beginListing()
+      for (let i = 1; i < 5; i++) expect(await feed.get(i)).toEqual(blocks[i])
+      for (let i = 1; i < 20; i++) expect(feed.getCached(i)).toEqual(blocks[i])
+      expect(feed.getCached(0)).toBeNull()
+      feed.endListing()
+      expect(feed.getCached(5)).toEqual(blocks[5]) // one listing still runs
+      feed.endListing()
+      expect(feed.getCached(5)).toBeNull()
     })
   })
 })
