@@ -27,6 +27,7 @@ import {
   FeedExtensions,
   PUSH_EXTENSION,
 } from './feed-extensions.js'
+import { LeafHasher } from './leaf-hasher.js'
 import { MerkleTree, hashBatch } from './merkle-tree.js'
 import {
   type AppendOptions,
@@ -154,6 +155,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   /** Block offsets and reads (with read-ahead for sequential readers). */
   private readonly blocks: BlockReader
   private readonly durable: boolean
+  private readonly hashInWorker: boolean
   private readonly alwaysIfAvailable: boolean
   private writeChain: Promise<void> = Promise.resolve()
   /** A writer's signatures on their way to storage (made on the first signed append). */
@@ -198,6 +200,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     this.uploading = o.uploading ?? HYPERCORE_DEFAULTS.uploading
     this.maxRequests = o.maxRequests ?? HYPERCORE_DEFAULTS.maxRequests
     this.durable = o.durable ?? HYPERCORE_DEFAULTS.durable
+    this.hashInWorker = o.hashInWorker ?? HYPERCORE_DEFAULTS.hashInWorker
     this.alwaysIfAvailable = o.ifAvailable ?? HYPERCORE_DEFAULTS.ifAvailable
     this.codec = toCodec(o.valueEncoding)
     this.storage = new CoreStorage(toFileFactory(storage))
@@ -421,14 +424,24 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     const count = datas.length
     if (count === 0) return start
 
-    const { slots, outside, bytes } = hashBatch(merkle, datas)
+    let bytes = 0
+    for (const b of datas) bytes += b.length
+    // Big batches hash their leaves on the hashing thread while the data is written here.
+    const hashing =
+      this.hashInWorker && LeafHasher.worthIt(bytes, count)
+        ? (LeafHasher.get()?.hash(datas) ?? null)
+        : null
+    const dataWrite = this.storage.writeDataRun(this.byteLength, datas, bytes)
+    // Its failure surfaces below with the tree writes, not as unhandled while leaves are hashed.
+    dataWrite.catch(() => {})
+    const leaves = hashing === null ? null : await hashing
+    const { slots, outside } = hashBatch(merkle, datas, leaves)
     const newLength = start + count
-    const writes: Promise<void>[] = [this.storage.putNodeRange(2 * start, slots)]
+    const writes: Promise<void>[] = [dataWrite, this.storage.putNodeRange(2 * start, slots)]
     for (const node of outside) writes.push(this.storage.putNode(node))
     const durable = batch.some((p) => p.durable)
     if (this.live && this.secretKey)
       void this.signLength(newLength, signable(merkle.roots, newLength))
-    writes.push(this.storage.writeDataRun(this.byteLength, datas, bytes))
     try {
       await Promise.all(writes)
     } catch (err) {

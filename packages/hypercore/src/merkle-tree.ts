@@ -14,9 +14,16 @@ export class MerkleTree {
     this.blocks = last ? (flat.rightSpan(last.index) + 2) / 2 : 0
   }
 
-  /** Adds a block; pushes the leaf and every completed parent onto `out`. */
-  next(data: Uint8Array, out: TreeNode[]): void {
-    const leaf: TreeNode = { index: 2 * this.blocks++, hash: leafHash(data), size: data.byteLength }
+  /**
+   * Adds a block; pushes the leaf and every completed parent onto `out`. `hash` is the block's
+   * leaf hash when it was computed elsewhere (the hashing thread).
+   */
+  next(data: Uint8Array, out: TreeNode[], hash: Buffer | null = null): void {
+    const leaf: TreeNode = {
+      index: 2 * this.blocks++,
+      hash: hash ?? leafHash(data),
+      size: data.byteLength,
+    }
     this.roots.push(leaf)
     out.push(leaf)
     while (this.roots.length > 1) {
@@ -51,16 +58,24 @@ export interface HashedBatch {
   bytes: number
 }
 
-/** Feeds `blocks` (the next ones after `merkle.blocks`) into `merkle`, collecting their nodes. */
-export function hashBatch(merkle: MerkleTree, blocks: readonly Buffer[]): HashedBatch {
+/**
+ * Feeds `blocks` (the next ones after `merkle.blocks`) into `merkle`, collecting their nodes;
+ * `leaves[i]`, when given, is block i's leaf hash computed already.
+ */
+export function hashBatch(
+  merkle: MerkleTree,
+  blocks: readonly Buffer[],
+  leaves: readonly (Buffer | null)[] | null = null,
+): HashedBatch {
   const nodeOffset = 2 * merkle.blocks
   const slots: (TreeNode | null)[] = new Array(2 * blocks.length - 1).fill(null)
   const outside: TreeNode[] = []
   const created: TreeNode[] = []
   let bytes = 0
-  for (const block of blocks) {
+  for (let i = 0; i < blocks.length; i++) {
+    const block = blocks[i]
     created.length = 0
-    merkle.next(block, created)
+    merkle.next(block, created, leaves ? leaves[i] : null)
     for (const node of created) {
       const at = node.index - nodeOffset
       if (at >= 0 && at < slots.length) slots[at] = node

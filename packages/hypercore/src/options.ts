@@ -39,6 +39,12 @@ export interface HypercoreOptions {
    * inline) for ~7-10 MiB more RSS, the thread's. Occasional appends and batches sign inline.
    */
   signInWorker?: boolean
+  /**
+   * Hash the leaves of big appends (256 KiB or more, in blocks of 4 KiB or more) on a second core
+   * while their data is written (default true): a drive's file import then spends its main
+   * thread on storage, not on BLAKE2b. The tree and every byte stored are the same.
+   */
+  hashInWorker?: boolean
 }
 
 export const HYPERCORE_DEFAULTS = {
@@ -53,6 +59,7 @@ export const HYPERCORE_DEFAULTS = {
   ifAvailable: false,
   allowPush: false,
   signInWorker: true,
+  hashInWorker: true,
 } as const
 
 export interface GetOptions {
