@@ -50,6 +50,8 @@ export interface DriveCore {
   registerExtension?(name: string, handlers: CoreExtensionHandlers): CoreExtensionChannel
   /** Sends block `index` to an extension peer that takes pushes; whether it was sent. */
   push?(peer: unknown, index: number): Promise<boolean>
+  /** Several pushes whose frames leave together; which ones were sent. */
+  pushBatch?(peer: unknown, indexes: readonly number[]): Promise<boolean[]>
   /** Number of blocks stored locally in [start, end). */
   downloaded?(start?: number, end?: number): number | Promise<number>
   /** Starts fetching a range (end -1: keep following the core); cancel with undownload. */

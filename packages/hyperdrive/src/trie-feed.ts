@@ -24,6 +24,7 @@ export class CoreTrieFeed implements TrieFeed {
     handlers: TrieExtensionHandlers,
   ) => TrieExtensionChannel
   readonly push?: (peer: unknown, index: number) => Promise<boolean>
+  readonly pushBatch?: (peer: unknown, indexes: readonly number[]) => Promise<boolean[]>
   /** Window reads while listings run (null: the core cannot read ranges). */
   private readonly windows: BlockWindows | null
   private listings = 0
@@ -34,6 +35,8 @@ export class CoreTrieFeed implements TrieFeed {
     if (registerExtension)
       this.registerExtension = (name, handlers) => registerExtension.call(core, name, handlers)
     if (push) this.push = (peer, index) => push.call(core, peer, index)
+    const { pushBatch } = core
+    if (pushBatch) this.pushBatch = (peer, indexes) => pushBatch.call(core, peer, indexes)
     const { getRange } = core
     this.windows = getRange
       ? new BlockWindows(
