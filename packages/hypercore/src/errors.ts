@@ -50,3 +50,18 @@ export const CorruptStorageError = define('ERR_CORRUPT_STORAGE', 'CorruptStorage
 export const InvalidArgumentError = define('ERR_INVALID_ARGUMENT', 'InvalidArgumentError')
 /** Too many blocks a peer sent without being asked. */
 export const UnrequestedDataError = define('ERR_UNREQUESTED_DATA', 'UnrequestedDataError')
+
+/**
+ * An error made where its stack would show only a timer or a microtask (a wait that ended with
+ * no block or no update): skipping the stack capture makes these expected outcomes cheap. A
+ * replica's reads with alwaysUpdate end one such wait per read.
+ */
+export function withoutStack<E extends Error>(make: () => E): E {
+  const limit = Error.stackTraceLimit
+  Error.stackTraceLimit = 0
+  try {
+    return make()
+  } finally {
+    Error.stackTraceLimit = limit
+  }
+}

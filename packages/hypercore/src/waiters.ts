@@ -1,6 +1,6 @@
 // Operations waiting for something to arrive: a block (get), a length (update), with timeouts.
 import type { Bitfield } from './bitfield.js'
-import { BlockNotAvailableError, TimeoutError } from './errors.js'
+import { BlockNotAvailableError, TimeoutError, withoutStack } from './errors.js'
 
 /** The part of a core the waiters look at. */
 export interface WaitTarget {
@@ -89,7 +89,7 @@ export class Waiters {
     if (timeout > 0) {
       waiter.timer = setTimeout(() => {
         cleanup(waiter)
-        waiter.reject(new TimeoutError(`Timed out after ${timeout} ms`))
+        waiter.reject(withoutStack(() => new TimeoutError(`Timed out after ${timeout} ms`)))
       }, timeout)
     }
     return { promise, waiter }
@@ -115,7 +115,9 @@ export class Waiters {
         (ok) => {
           if (ok || core.bitfield?.get(index)) return
           if (this.removeBlock(index, waiter)) {
-            waiter.reject(new BlockNotAvailableError('Block not available from peers'))
+            waiter.reject(
+              withoutStack(() => new BlockNotAvailableError('Block not available from peers')),
+            )
           }
         },
         () => {},
@@ -155,7 +157,9 @@ export class Waiters {
         (ok) => {
           if (ok || core.length >= minLength) return
           if (this.removeLength(entry))
-            waiter.reject(new BlockNotAvailableError('No update available from peers'))
+            waiter.reject(
+              withoutStack(() => new BlockNotAvailableError('No update available from peers')),
+            )
         },
         () => {},
       )
