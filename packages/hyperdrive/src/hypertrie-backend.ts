@@ -4,11 +4,13 @@ import { posix } from 'node:path'
 // drive picks the content core of a mounted drive. Mounts are resolved there, not here.
 import {
   Hypertrie,
+  type HypertrieNode,
   MOUNT_FLAG,
   type MountableTrie as MountController,
   type MountInfo,
   MountableTrie,
   type MountedNode,
+  type TrieIterator,
   normalizePath,
 } from '@hyperstack/hypertrie'
 import type {
@@ -201,8 +203,16 @@ export class HypertrieDriveTrie implements DriveTrie {
     const feed = controller.trie.feed
     const listing = feed instanceof CoreTrieFeed ? feed : null
     listing?.beginListing()
+    // A trie iterator with nextSync (hypertrie's, once it has it) hands out nodes it can have
+    // without waiting at once: no promise per entry.
+    const direct: TrieIterator<Buffer> & {
+      nextSync?(): HypertrieNode<Buffer> | null | undefined
+    } = it
     try {
-      for (let n = await it.next(); n !== null; n = await it.next()) {
+      for (;;) {
+        let n = direct.nextSync?.()
+        if (n === undefined) n = await it.next()
+        if (n === null) break
         if (nests && n.flags === MOUNT_FLAG && (opts.recursive || n.key === prefix)) return false
         if (gt && n.key === prefix) continue
         visit(n.key, n.valueBuffer)
