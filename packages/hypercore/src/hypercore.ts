@@ -616,6 +616,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     await this.ready()
     if (bytes === this.byteLength) return [this.length, 0]
     if (bytes === 0 && this.length > 0) return [0, 0]
+    let askedPastEnd = false
     for (;;) {
       if (bytes < this.byteLength) {
         const found = await seekLocal(this, bytes)
@@ -628,6 +629,15 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
       if (bytes === this.byteLength) return [this.length, 0]
       if (opts.wait === false)
         throw new OutOfBoundsError(`Byte offset ${bytes} is past the end (${this.byteLength})`)
+      if (!askedPastEnd && this.remoteLength > this.length) {
+        // A peer has more: ask it for the byte at once. Its hash-only answer proves the block up
+        // to the signed roots, so the new length comes with it; an update first would cost a
+        // round trip of its own. Once: a byte past the peer's end too waits for an append.
+        askedPastEnd = true
+        const end = this.remoteLength
+        await this.waiters.waitForSeek(this, bytes, this.length, end, opts.timeout ?? 0)
+        continue
+      }
       await this.update({ timeout: opts.timeout })
     }
   }

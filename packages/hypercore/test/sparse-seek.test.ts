@@ -85,6 +85,30 @@ describe('sparse seek', () => {
     expect(b.has(0)).toBe(false)
   })
 
+  it('a replica that knows only the remote length seeks with one request (no update first)', async () => {
+    const a = ours()
+    await a.append(content())
+    const b = ours(a.key as Buffer, { sparse: true })
+    await b.ready()
+    const remoteKnown = new Promise<void>((resolve) => b.once('remote-update', () => resolve()))
+    connect(a.replicate(true, { live: true }), b.replicate(false, { live: true }))
+    await remoteKnown
+    expect(b.length).toBe(0)
+    expect(b.remoteLength).toBe(COUNT)
+    const writerPeer = a.peers[0] as unknown as { onrequest(r: { bytes: number }): void }
+    const requests: number[] = []
+    const onrequest = writerPeer.onrequest.bind(writerPeer)
+    writerPeer.onrequest = (request) => {
+      requests.push(request.bytes)
+      onrequest(request)
+    }
+    expect(await b.seek(OFFSET, { timeout: 5000 })).toEqual([16, 1000])
+    expect(requests).toEqual([OFFSET])
+    expect(b.length).toBe(COUNT)
+    expect(b.byteLength).toBe(COUNT * BLOCK)
+    expect(b.downloaded()).toBe(0)
+  })
+
   it('ours reading from an hypercore@9 writer: seek downloads no block', async () => {
     const a = await original(null)
     await cb<number>((done) => a.append(content(), done))
