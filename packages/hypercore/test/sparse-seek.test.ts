@@ -132,6 +132,27 @@ describe('sparse seek', () => {
     expect(wire.bytes() - before).toBeLessThan(BLOCK + 8192)
   })
 
+  it('ours seeking straight away (no update first) from an hypercore@9 writer', async () => {
+    const a = await original(null)
+    await cb<number>((done) => a.append(content(), done))
+    const b = ours(a.key, { sparse: true })
+    await b.ready()
+    const remoteKnown = new Promise<void>((resolve) => b.once('remote-update', () => resolve()))
+    connect(
+      a.replicate(true, { live: true }) as unknown as Wire,
+      b.replicate(false, { live: true }),
+    )
+    await remoteKnown
+    expect(b.length).toBe(0)
+    const downloaded: number[] = []
+    b.on('download', (i) => downloaded.push(i))
+    expect(await b.seek(OFFSET, { timeout: 5000 })).toEqual([16, 1000])
+    expect(b.length).toBe(COUNT)
+    expect(downloaded).toEqual([])
+    const block = (await b.get(16, { timeout: 5000 })) as Buffer
+    expect(block.equals(Buffer.alloc(BLOCK, 16))).toBe(true)
+  })
+
   it('hypercore@9 reading from our writer: its seek makes us upload no block', async () => {
     const a = ours()
     await a.append(content())
