@@ -34,6 +34,8 @@ export interface DriveCore {
   readonly length: number
   readonly byteLength: number
   readonly writable: boolean
+  /** The most blocks a connected peer announced (unverified until their blocks arrive). */
+  readonly remoteLength?: number
   ready(): Promise<void>
   append(blocks: Buffer | Buffer[]): Promise<unknown>
   /** A block; the drive checks at run time that it is bytes. */

@@ -80,11 +80,14 @@ async function fileLocation(
   if (st.isDirectory()) throw new IsDirectoryError(name)
   const core = drive.contentCores.current(trie) ?? (await drive.contentCores.get(trie))
   const end = st.offset + st.blocks
-  if (end > core.length && !core.writable && core.update) {
+  // A peer announcing that many blocks is enough to go on: the reads that follow prove the
+  // length with their blocks (a fresh replica's first read then costs no update round trip).
+  const known = () => Math.max(core.length, core.remoteLength ?? 0)
+  if (end > known() && !core.writable && core.update) {
     // A remote core may simply not be known that far yet: ask peers once.
     await core.update({ ifAvailable: true, minLength: end }).catch(() => {})
   }
-  if (end > core.length) {
+  if (end > known()) {
     throw new ContentMismatchError(
       `The Stat of ${name} names content blocks up to ${end}, the content core has ${core.length}`,
       name,
