@@ -12,8 +12,8 @@ const MAX_PAGES = 128
  */
 export class BlockOffsets {
   private pages = new Map<number, Float64Array>()
-  /** Pages with one lookup that found no offset (the second one learns the page). */
-  private readonly missedPages = new Set<number>()
+  /** Spans with one lookup that found no offset (the second one learns the span). */
+  private readonly missedSpans = new Set<number>()
 
   /** Offset and size of block `index`, or null when not both ends are known. */
   get(index: number): { offset: number; size: number } | null {
@@ -46,19 +46,22 @@ export class BlockOffsets {
     this.put(index + sizes.length, at)
   }
 
-  /** Records a lookup of `index` that found nothing; true from the second one in its page. */
-  missed(index: number): boolean {
-    const key = Math.floor(index / PAGE_SIZE)
-    if (this.missedPages.has(key)) return true
-    if (this.missedPages.size >= MAX_PAGES) this.missedPages.clear()
-    this.missedPages.add(key)
+  /**
+   * Records a lookup of `index` that found nothing; true from the second one in its aligned span
+   * of `span` blocks (a lone miss reads only its roots and leaf, as the original does).
+   */
+  missed(index: number, span: number): boolean {
+    const key = Math.floor(index / span)
+    if (this.missedSpans.has(key)) return true
+    if (this.missedSpans.size >= MAX_PAGES) this.missedSpans.clear()
+    this.missedSpans.add(key)
     return false
   }
 
   /** Forgets everything (overwrite). */
   reset(): void {
     this.pages = new Map()
-    this.missedPages.clear()
+    this.missedSpans.clear()
   }
 
   private put(index: number, offset: number): void {

@@ -28,6 +28,8 @@ export class BlockReader {
   /** Known offsets (appends and downloads record theirs here). */
   readonly offsets = new BlockOffsets()
   private readonly lanes = new ReadLanes()
+  /** Span reads in flight, by their first block. */
+  private readonly learning = new Map<number, Promise<boolean>>()
 
   constructor(
     private readonly storage: BlockStorage,
@@ -48,7 +50,7 @@ export class BlockReader {
       return { offset: start, size: leaf.size }
     }
     // A reader jumping around one page of blocks learns the offsets near it from one tree read.
-    if (this.offsets.missed(index) && (await this.learnSpan(index))) {
+    if (this.offsets.missed(index, LEARN_SPAN) && (await this.learnSpan(index))) {
       const learned = this.offsets.get(index)
       if (learned) return learned
     }
@@ -71,8 +73,18 @@ export class BlockReader {
    * Learns the offsets of the blocks in `index`'s aligned span from one read of their leaves (the
    * offset of the span's first block from its roots); false when a leaf is not stored.
    */
-  private async learnSpan(index: number): Promise<boolean> {
+  private learnSpan(index: number): Promise<boolean> {
     const first = index - (index % LEARN_SPAN)
+    // Concurrent lookups in one span read it once.
+    let learning = this.learning.get(first)
+    if (learning === undefined) {
+      learning = this.readSpan(first).finally(() => this.learning.delete(first))
+      this.learning.set(first, learning)
+    }
+    return learning
+  }
+
+  private async readSpan(first: number): Promise<boolean> {
     const end = Math.min(first + LEARN_SPAN, this.length())
     if (end - first < 2) return false
     const bits = this.bitfield()

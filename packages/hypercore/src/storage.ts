@@ -100,6 +100,12 @@ export function toFileFactory(storage: StorageOption): (name: FileName) => Rando
   return (name) => new RandomAccessFile(path.join(dir, name), { lock: name === 'bitfield' })
 }
 
+/** Writes `header` at the start of `file` unless it is there already. */
+async function ensureHeader(file: RandomAccessStorage, header: Buffer): Promise<void> {
+  const stored = await read(file, 0, header.length).catch(() => null)
+  if (!stored?.equals(header)) await write(file, 0, header)
+}
+
 /** The six files of one core. */
 export class CoreStorage {
   readonly key: RandomAccessStorage
@@ -122,29 +128,35 @@ export class CoreStorage {
     return read(this.key, 0, 32).catch(() => null)
   }
 
-  /** Rewrites the three headers (as the original does on every open) and loads the bitfield. */
+  /**
+   * Writes the three headers where they are not already (the original rewrites them on every
+   * open; the bytes are the same, and a core opened to read then dirties no page) and loads the
+   * bitfield.
+   */
   async open(): Promise<StoredState> {
     const [bitfield, key, secretKey] = await Promise.all([
       this.openBitfield(),
       read(this.key, 0, 32).catch(() => null),
       read(this.secretKey, 0, 64).catch(() => null),
-      write(this.signatures, 0, fileHeader(SIGNATURES_TYPE, 64, 'Ed25519')),
-      write(this.tree, 0, fileHeader(TREE_TYPE, 40, 'BLAKE2b')),
+      ensureHeader(this.signatures, fileHeader(SIGNATURES_TYPE, 64, 'Ed25519')),
+      ensureHeader(this.tree, fileHeader(TREE_TYPE, 40, 'BLAKE2b')),
     ])
     return { bitfieldPageSize: bitfield.pageSize, bitfieldPages: bitfield.pages, key, secretKey }
   }
 
   private async openBitfield(): Promise<{ pageSize: number; pages: Buffer[] }> {
     let pageSize = 3584
+    let stored: Buffer | null = null
     try {
-      const header = await read(this.bitfield, 0, 32)
-      pageSize = header.readUInt16BE(5)
+      stored = await read(this.bitfield, 0, 32)
+      pageSize = stored.readUInt16BE(5)
     } catch (err) {
       if ((err as { code?: unknown }).code === 'ELOCKED') throw err
     }
     if (pageSize < 3072 + 2 || pageSize > 65535)
       throw new CorruptStorageError(`Bitfield page size ${pageSize} is invalid`)
-    await write(this.bitfield, 0, fileHeader(BITFIELD_TYPE, pageSize, null))
+    const header = fileHeader(BITFIELD_TYPE, pageSize, null)
+    if (!stored?.equals(header)) await write(this.bitfield, 0, header)
     const s = await stat(this.bitfield)
     const pages: Buffer[] = []
     if (s) {

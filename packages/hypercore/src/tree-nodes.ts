@@ -24,6 +24,9 @@ export class TreeNodes {
    * last 16, one per download lane, read runs for random proofs too: 1.2-1.6x slower sparse gets.)
    */
   private lastMissedRun = -2
+  /** Reads in flight, so concurrent misses of one node or one run read it once. */
+  private readonly readingNodes = new Map<number, Promise<TreeNode>>()
+  private readonly readingRuns = new Map<number, Promise<Buffer | null>>()
 
   /**
    * `bits` says which nodes are stored; `nodeCount` is how many nodes the core's length has
@@ -57,20 +60,54 @@ export class TreeNodes {
     const run = Math.floor(index / TREE_RUN)
     const near = Math.abs(run - this.lastMissedRun) <= 1
     this.lastMissedRun = run
-    if (!near) {
-      const node = await this.storage.getNode(index)
-      this.cache.set(node)
-      return node
-    }
+    if (!near) return this.readNode(index)
     const first = index - (index % TREE_RUN)
-    const count = Math.min(TREE_RUN, Math.max(index + 1, this.nodeCount()) - first)
-    const bits = this.bits()
-    let stored = 0
-    for (let k = 0; k < count; k++) if (bits.getTree(first + k)) stored |= 1 << k
-    const bytes = await this.storage.readTreeRange(first, count).catch(() => null)
-    if (bytes) this.runs.set(first, bytes, stored)
-    const node = this.runs.node(index) ?? (await this.storage.getNode(index))
+    await this.readRun(first, Math.min(TREE_RUN, Math.max(index + 1, this.nodeCount()) - first))
+    const node = this.runs.node(index)
+    if (!node) return this.readNode(index)
     this.cache.set(node)
     return node
+  }
+
+  private readNode(index: number): Promise<TreeNode> {
+    let reading = this.readingNodes.get(index)
+    if (reading === undefined) {
+      reading = this.storage.getNode(index).then(
+        (node) => {
+          this.readingNodes.delete(index)
+          this.cache.set(node)
+          return node
+        },
+        (err: unknown) => {
+          this.readingNodes.delete(index)
+          throw err
+        },
+      )
+      this.readingNodes.set(index, reading)
+    }
+    return reading
+  }
+
+  /** Reads the run of `count` entries from `first` into `runs` (once for concurrent misses). */
+  private readRun(first: number, count: number): Promise<Buffer | null> {
+    let reading = this.readingRuns.get(first)
+    if (reading === undefined) {
+      const bits = this.bits()
+      let stored = 0
+      for (let k = 0; k < count; k++) if (bits.getTree(first + k)) stored |= 1 << k
+      reading = this.storage.readTreeRange(first, count).then(
+        (bytes) => {
+          this.readingRuns.delete(first)
+          this.runs.set(first, bytes, stored)
+          return bytes
+        },
+        () => {
+          this.readingRuns.delete(first)
+          return null
+        },
+      )
+      this.readingRuns.set(first, reading)
+    }
+    return reading
   }
 }
