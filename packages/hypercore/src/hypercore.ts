@@ -638,7 +638,8 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
         await this.waiters.waitForSeek(this, bytes, this.length, end, opts.timeout ?? 0)
         continue
       }
-      await this.update({ timeout: opts.timeout })
+      // The length seen here, not when update() runs: a store landing in between must end it.
+      await this.update({ minLength: this.length + 1, timeout: opts.timeout })
     }
   }
 

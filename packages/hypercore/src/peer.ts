@@ -97,6 +97,7 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
   /** Stores started and not finished, and a promise of all of them. */
   private storing = 0
   private storesSettled: Promise<void> = Promise.resolve()
+  private storesScheduled = false
   /**
    * Byte-offset requests in flight (oldest first). Their answer is hash-only Data for whatever
    * block the remote's seek found, so they are matched by arrival, not by index.
@@ -367,7 +368,7 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
     this.dataPending++
     this.dataChain = this.dataChain.then(run).finally(() => {
       this.dataPending--
-      if (this.dataPending === 0) this.flushStores()
+      if (this.dataPending === 0) this.scheduleStores()
     })
   }
 
@@ -382,12 +383,32 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
     failed: (err: Error) => void,
   ): void {
     this.toStore.push({ verified, stored, failed })
-    if (this.toStore.length >= MAX_UNSTORED) this.flushStores()
+    if (this.toStore.length >= MAX_UNSTORED) void this.flushStores()
   }
 
-  private flushStores(): void {
-    if (this.toStore.length === 0) return
-    const stores: Promise<void>[] = [this.storesSettled]
+  /**
+   * Starts the stores after this turn of the event loop: what the verified blocks woke (a lookup
+   * sending its next request) goes first, and the stores' writes do not hold it up.
+   */
+  private scheduleStores(): void {
+    if (this.storesScheduled || this.toStore.length === 0) return
+    this.storesScheduled = true
+    let started!: () => void
+    const flushed = new Promise<void>((resolve) => {
+      started = resolve
+    })
+    // Extension messages after these blocks wait for the flush and its stores.
+    this.storesSettled = Promise.all([this.storesSettled, flushed]).then(noop)
+    setImmediate(() => {
+      this.storesScheduled = false
+      this.flushStores().then(started)
+    })
+  }
+
+  /** Starts the stores of the verified blocks waiting; resolves when they are done. */
+  private flushStores(): Promise<void> {
+    if (this.toStore.length === 0) return Promise.resolve()
+    const stores: Promise<void>[] = []
     for (const { verified, stored, failed } of this.toStore.splice(0)) {
       this.storing++
       stores.push(
@@ -399,7 +420,9 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
           }),
       )
     }
-    this.storesSettled = Promise.all(stores).then(noop)
+    const batch = Promise.all(stores).then(noop)
+    this.storesSettled = Promise.all([this.storesSettled, batch]).then(noop)
+    return batch
   }
 
   /** A block sent unasked (we announced allowPush): stored only when it verifies. */
@@ -487,7 +510,12 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
 
   onextension(id: number, message: Buffer): void {
     // After the blocks that arrived before it are stored, so a handler finds them (pushes).
-    if (this.dataPending === 0 && this.storing === 0) {
+    if (
+      this.dataPending === 0 &&
+      this.storing === 0 &&
+      this.toStore.length === 0 &&
+      !this.storesScheduled
+    ) {
       this.core.extensions.onmessage(this, id, message)
       return
     }
