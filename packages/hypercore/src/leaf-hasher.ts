@@ -17,6 +17,8 @@ export const MIN_OFFLOAD_BLOCK = 4 * 1024
 /** Smaller batches hash inline: waking the thread costs more than hashing them. */
 export const MIN_OFFLOAD_BATCH = 256 * 1024
 const HASH_BYTES = 32
+/** A thread with no batch for this long ends (its ~10 MiB come back); the next batch starts one. */
+const IDLE_MS = 1000
 /** Int32 control words: jobs submitted, jobs hashed, whether the thread sleeps. */
 const HEAD = 0
 const DONE = 1
@@ -71,6 +73,7 @@ export class LeafHasher {
   private broken = false
   /** The batch in the thread, to finish inline if the thread dies. */
   private failBatch: (() => void) | null = null
+  private idleTimer: NodeJS.Timeout | null = null
 
   private constructor() {
     const control = new SharedArrayBuffer(4 * 4)
@@ -132,6 +135,8 @@ export class LeafHasher {
     }
     if (submitted === 0) return null
     this.busy = true
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer)
+    this.idleTimer = null
     const target = (this.head + submitted) | 0
     this.head = target
     Atomics.store(this.control, HEAD, target)
@@ -143,6 +148,7 @@ export class LeafHasher {
         this.failBatch = null
         this.busy = false
         this.worker.unref()
+        if (fromThread) this.retireWhenIdle()
         resolve(
           slots.map((slot, i) => {
             if (slot === -1) return null
@@ -166,6 +172,14 @@ export class LeafHasher {
       }
       check()
     })
+  }
+
+  private retireWhenIdle(): void {
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null
+      if (!this.busy) void this.terminate()
+    }, IDLE_MS)
+    this.idleTimer.unref()
   }
 
   /** The thread is gone: a batch in it is hashed inline, and no batch uses it again. */

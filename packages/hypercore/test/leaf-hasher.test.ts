@@ -76,6 +76,20 @@ describe('LeafHasher', () => {
   })
 })
 
+describe('LeafHasher idle', () => {
+  it('ends its thread a second after its last batch; the next batch starts a new one', async () => {
+    const h = hasher()
+    const blocks = [block(64 * 1024, 3), block(64 * 1024, 4)]
+    await h.hash(blocks)
+    expect(LeafHasher.get()).toBe(h)
+    await new Promise((resolve) => setTimeout(resolve, 1300))
+    const next = LeafHasher.get()
+    expect(next).not.toBe(h)
+    const leaves = (await next?.hash(blocks)) ?? []
+    expect(leaves[1]?.equals(leafHash(blocks[1]))).toBe(true)
+  })
+})
+
 describe('hashInWorker', () => {
   async function write(hashInWorker: boolean, pair: ReturnType<typeof keyPair>): Promise<string> {
     const { dir, cleanup } = tmpDir()
