@@ -40,6 +40,11 @@ export interface TrieFeed {
    * (@hyperstack/hypercore's `getRange`); rejects when any of them is not stored.
    */
   getRange?(start: number, end: number): Promise<Uint8Array>
+  /**
+   * Block `index`'s bytes at once when the feed holds them in memory (e.g. a window a listing
+   * read), else null: the trie then decodes the node without a promise.
+   */
+  getCached?(index: number): Uint8Array | null
   update?(opts?: TrieFeedUpdateOptions): Promise<unknown>
   download?(range: { start: number; end: number; blocks?: number[] }): unknown
   registerExtension?(name: string, handlers: TrieExtensionHandlers): TrieExtensionChannel

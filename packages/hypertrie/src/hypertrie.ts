@@ -690,6 +690,15 @@ export class TrieIterator<T = unknown> implements AsyncIterable<HypertrieNode<T>
     private readonly inner: NodeIterator,
   ) {}
 
+  /**
+   * The next node when it can be had without waiting (cached or in the feed's memory), null at
+   * the end, undefined when next() has to wait for a read.
+   */
+  nextSync(): HypertrieNode<T> | null | undefined {
+    const n = this.inner.nextSync()
+    return n === undefined ? undefined : n === null ? null : this.trie.final(n)
+  }
+
   next(): Promise<HypertrieNode<T> | null> {
     try {
       // a cached node resolves at once, without an async function per entry

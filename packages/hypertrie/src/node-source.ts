@@ -118,10 +118,25 @@ export class NodeSource {
     return hit.isReset ? null : hit
   }
 
-  /** Like peek, but never undefined: a miss comes back as a promise. */
+  /**
+   * Like peek, but never undefined: a miss the feed can answer from memory (getCached) is decoded
+   * at once; any other miss comes back as a promise.
+   */
   read(seq: number, opts?: ReadOptions): MaybeNode | Promise<MaybeNode> {
     const hit = this.peek(seq)
-    return hit === undefined ? this.load(seq, opts) : hit
+    if (hit !== undefined) return hit
+    const now = seq > 0 && this.feed.getCached ? this.feed.getCached(seq) : null
+    if (now) {
+      let node: TrieNode
+      try {
+        node = TrieNode.decode(now, seq, this.hash)
+      } catch {
+        return this.load(seq, opts) // the read reports it
+      }
+      this.cache.set(seq, node)
+      return node.isReset ? null : node
+    }
+    return this.load(seq, opts)
   }
 
   /** The raw node, reset nodes included (batches and deletes need them). */
