@@ -12,8 +12,8 @@ const MAX_PAGES = 128
  */
 export class BlockOffsets {
   private pages = new Map<number, Float64Array>()
-  /** Spans with one lookup that found no offset (the second one learns the span). */
-  private readonly missedSpans = new Set<number>()
+  /** Pages with one lookup that found no offset (the second one learns a span of the page). */
+  private readonly missedPages = new Set<number>()
 
   /** Offset and size of block `index`, or null when not both ends are known. */
   get(index: number): { offset: number; size: number } | null {
@@ -47,21 +47,22 @@ export class BlockOffsets {
   }
 
   /**
-   * Records a lookup of `index` that found nothing; true from the second one in its aligned span
-   * of `span` blocks (a lone miss reads only its roots and leaf, as the original does).
+   * Records a lookup of `index` that found nothing; true from the second one in its page. (Per
+   * 512-block span instead, random readers of a big core learned so few spans that their
+   * lookups walked roots and leaves: trie gets 6.5x -> 4.1x, sparse gets 1.05x -> 0.82x.)
    */
-  missed(index: number, span: number): boolean {
-    const key = Math.floor(index / span)
-    if (this.missedSpans.has(key)) return true
-    if (this.missedSpans.size >= MAX_PAGES) this.missedSpans.clear()
-    this.missedSpans.add(key)
+  missed(index: number): boolean {
+    const key = Math.floor(index / PAGE_SIZE)
+    if (this.missedPages.has(key)) return true
+    if (this.missedPages.size >= MAX_PAGES) this.missedPages.clear()
+    this.missedPages.add(key)
     return false
   }
 
   /** Forgets everything (overwrite). */
   reset(): void {
     this.pages = new Map()
-    this.missedSpans.clear()
+    this.missedPages.clear()
   }
 
   private put(index: number, offset: number): void {

@@ -50,7 +50,7 @@ export class BlockReader {
       return { offset: start, size: leaf.size }
     }
     // A reader jumping around one page of blocks learns the offsets near it from one tree read.
-    if (this.offsets.missed(index, LEARN_SPAN) && (await this.learnSpan(index))) {
+    if (this.offsets.missed(index) && (await this.learnSpan(index))) {
       const learned = this.offsets.get(index)
       if (learned) return learned
     }

@@ -2,11 +2,9 @@
 // into a shared ring and hashed on a second core while the main thread writes the same blocks to
 // storage (which, in memory or in the page cache, costs more than hashing them). Only one batch
 // uses the thread at a time; others, and blocks that do not fit the ring, hash inline.
-import { createRequire } from 'node:module'
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 import { leafHash } from './crypto.js'
-
-const require = createRequire(import.meta.url)
+import { startHelperThread } from './helper-thread.js'
 
 /** Bytes of blocks one batch may hand the thread (the drive's write stream appends 4 MiB). */
 const RING_BYTES = 4 * 1024 * 1024
@@ -84,15 +82,9 @@ export class LeafHasher {
     this.jobs = new Int32Array(jobs)
     this.hashes = Buffer.from(hashes)
     this.ring = Buffer.from(ring)
-    this.worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { sodium: require.resolve('sodium-native'), control, jobs, hashes, ring },
-      // The thread holds no JavaScript state worth a large heap.
-      resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
-    })
-    this.worker.unref()
-    this.worker.on('error', () => this.fail())
-    this.worker.on('exit', () => this.fail())
+    this.worker = startHelperThread(WORKER_SOURCE, { control, jobs, hashes, ring }, () =>
+      this.fail(),
+    )
   }
 
   private static shared: LeafHasher | null = null

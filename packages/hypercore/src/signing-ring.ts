@@ -2,10 +2,8 @@
 // thread copies a 40-byte signable and its secret key into the next slot and moves `head`; the
 // worker signs slots in order and moves `done`. No message, promise or buffer is made per
 // signature, so signing off the main thread costs no garbage (and no heap growth) on either side.
-import { createRequire } from 'node:module'
-import { Worker } from 'node:worker_threads'
-
-const require = createRequire(import.meta.url)
+import type { Worker } from 'node:worker_threads'
+import { startHelperThread } from './helper-thread.js'
 
 /** Slots in the ring (a power of two: positions are counters masked by SLOTS - 1). */
 export const RING_SLOTS = 1024
@@ -102,10 +100,9 @@ export class SigningRing {
     const memory = new SharedArrayBuffer(RING_SLOTS * SLOT_BYTES)
     this.control = new Int32Array(control)
     this.memory = Buffer.from(memory)
-    this.worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: {
-        sodium: require.resolve('sodium-native'),
+    this.worker = startHelperThread(
+      WORKER_SOURCE,
+      {
         control,
         memory,
         slots: RING_SLOTS,
@@ -113,12 +110,8 @@ export class SigningRing {
         messageBytes: MESSAGE_BYTES,
         keyBytes: SECRET_KEY_BYTES,
       },
-      // The worker holds no JavaScript state worth a large heap.
-      resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
-    })
-    this.worker.unref()
-    this.worker.on('error', () => this.fail())
-    this.worker.on('exit', () => this.fail())
+      () => this.fail(),
+    )
   }
 
   private static shared: SigningRing | null = null

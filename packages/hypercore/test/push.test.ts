@@ -62,6 +62,51 @@ function ask(reader: Hypercore, wanted: number[]) {
   })
 }
 
+/**
+ * A 64-block writer and a sparse reader taking pushes, connected and open; `sent` records the
+ * Data frames the writer's peer sends (proof nodes, signed or not), `chunks` its stream's writes.
+ */
+async function pushPair() {
+  const writer = core()
+  const blocks: string[] = []
+  for (let i = 0; i < 64; i++) blocks.push(`block ${i}`)
+  await writer.append(blocks)
+  writer.registerExtension('ask', {})
+  const reader = core(writer.key, { sparse: true, allowPush: true })
+  await reader.ready()
+  reader.registerExtension('ask', {})
+  const opened = new Promise<void>((resolve) => reader.once('peer-open', () => resolve()))
+  const s1 = writer.replicate(true, { live: true })
+  const s2 = reader.replicate(false, { live: true })
+  s1.pipe(s2).pipe(s1)
+  closers.push(() => {
+    s1.destroy()
+    s2.destroy()
+  })
+  await opened
+  await new Promise<void>((resolve) => setImmediate(resolve))
+  const peer = writer.peers[0] as unknown as ExtensionPeer & {
+    channel: { data(d: { nodes: unknown[]; signature: Buffer | null }): void }
+  }
+  const sent: { nodes: number; signed: boolean }[] = []
+  const data = peer.channel.data.bind(peer.channel)
+  peer.channel.data = (d) => {
+    sent.push({ nodes: d.nodes.length, signed: d.signature !== null })
+    data(d)
+  }
+  const chunks: number[] = []
+  s1.on('data', (chunk: Buffer) => chunks.push(chunk.length))
+  return { writer, reader, peer, sent, chunks }
+}
+
+/** Resolves once `reader` stores `count` blocks. */
+function downloaded(reader: Hypercore, count: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const check = () => (reader.downloaded() === count ? resolve() : setTimeout(check, 10))
+    check()
+  })
+}
+
 describe('push', () => {
   it('a reader with allowPush stores pushed blocks before the reply after them arrives', async () => {
     const { writer, uploads } = await pushingWriter(50)
@@ -127,32 +172,9 @@ describe('push', () => {
   })
 
   it('later pushes to the same reader carry only what it lacks (no repeated uncles or signature)', async () => {
-    const writer = core()
-    const blocks: string[] = []
-    for (let i = 0; i < 64; i++) blocks.push(`block ${i}`)
-    await writer.append(blocks)
-    writer.registerExtension('ask', {})
-    const reader = core(writer.key, { sparse: true, allowPush: true })
-    await reader.ready()
-    reader.registerExtension('ask', {})
-    const opened = new Promise<void>((resolve) => reader.once('peer-open', () => resolve()))
-    pair(writer, reader)
-    await opened
-    await new Promise<void>((resolve) => setImmediate(resolve))
-    const peer = writer.peers[0] as unknown as ExtensionPeer & {
-      channel: { data(d: { nodes: unknown[]; signature: Buffer | null }): void }
-    }
-    const sent: { nodes: number; signed: boolean }[] = []
-    const data = peer.channel.data.bind(peer.channel)
-    peer.channel.data = (d) => {
-      sent.push({ nodes: d.nodes.length, signed: d.signature !== null })
-      data(d)
-    }
+    const { writer, reader, peer, sent } = await pushPair()
     for (let i = 20; i < 30; i++) expect(await writer.push(peer, i)).toBe(true)
-    await new Promise<void>((resolve) => {
-      const check = () => (reader.downloaded() === 10 ? resolve() : setTimeout(check, 10))
-      check()
-    })
+    await downloaded(reader, 10)
     expect(sent[0].signed).toBe(true)
     expect(sent.slice(1).every((s) => !s.signed)).toBe(true)
     expect(sent.slice(1).every((s) => s.nodes <= 3)).toBe(true)
@@ -162,35 +184,7 @@ describe('push', () => {
   })
 
   it('pushBatch sends every frame in one write, with the same economy of proofs, and reports each', async () => {
-    const writer = core()
-    const blocks: string[] = []
-    for (let i = 0; i < 64; i++) blocks.push(`block ${i}`)
-    await writer.append(blocks)
-    writer.registerExtension('ask', {})
-    const reader = core(writer.key, { sparse: true, allowPush: true })
-    await reader.ready()
-    reader.registerExtension('ask', {})
-    const s1 = writer.replicate(true, { live: true })
-    const s2 = reader.replicate(false, { live: true })
-    s1.pipe(s2).pipe(s1)
-    closers.push(() => {
-      s1.destroy()
-      s2.destroy()
-    })
-    const opened = new Promise<void>((resolve) => reader.once('peer-open', () => resolve()))
-    await opened
-    await new Promise<void>((resolve) => setImmediate(resolve))
-    const peer = writer.peers[0] as unknown as ExtensionPeer & {
-      channel: { data(d: { nodes: unknown[]; signature: Buffer | null }): void }
-    }
-    const sent: { nodes: number; signed: boolean }[] = []
-    const data = peer.channel.data.bind(peer.channel)
-    peer.channel.data = (d) => {
-      sent.push({ nodes: d.nodes.length, signed: d.signature !== null })
-      data(d)
-    }
-    const chunks: number[] = []
-    s1.on('data', (chunk: Buffer) => chunks.push(chunk.length))
+    const { writer, reader, peer, sent, chunks } = await pushPair()
     const order: string[] = []
     reader.on('verified', (index: number, value: Buffer) => {
       order.push(`verified ${index}`)
@@ -205,10 +199,7 @@ describe('push', () => {
     expect(result).toEqual([true, true, true, true, true, false, false])
     expect(sent[0].signed).toBe(true)
     expect(sent.slice(1).every((s) => !s.signed && s.nodes <= 3)).toBe(true)
-    await new Promise<void>((resolve) => {
-      const check = () => (reader.downloaded() === 5 ? resolve() : setTimeout(check, 10))
-      check()
-    })
+    await downloaded(reader, 5)
     expect(chunks).toHaveLength(1)
     for (const i of [40, 41, 42, 43, 44]) {
       expect(((await reader.get(i, { wait: false })) as Buffer).toString()).toBe(`block ${i}`)
