@@ -21,7 +21,7 @@ import { type ExtensionPeer, PUSH_EXTENSION } from './feed-extensions.js'
 import type { Download, Hypercore } from './hypercore.js'
 import type { VerifiedPut } from './put.js'
 import { MAX_REMOTE_INDEX, RemoteBitfield } from './remote-bitfield.js'
-import { MemoryTreeBits, digest, setNode } from './tree-index.js'
+import { MemoryTreeBits, type TreeBits, digest, setNode } from './tree-index.js'
 
 /** Verified blocks held back for their burst before a store starts anyway. */
 const MAX_UNSTORED = 32
@@ -270,12 +270,10 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
     nodes: number,
     hash: boolean,
     reading: Promise<Buffer> | null,
+    remoteTree: TreeBits = this.remoteTree,
   ): Promise<(DataInput & { nodes: TreeNode[] }) | null> {
     const core = this.core
-    const [proof, value] = await Promise.all([
-      core.proof(index, nodes, hash, this.remoteTree),
-      reading,
-    ])
+    const [proof, value] = await Promise.all([core.proof(index, nodes, hash, remoteTree), reading])
     if (!proof) return null
     if (value !== null) {
       if (!this.uploading || !this.channel) return null
@@ -319,26 +317,44 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
   /**
    * Pushes several blocks; their frames are sent together once all are ready, so they leave in
    * one write. The blocks are read at once; proofs are planned in order, each stopping at the
-   * nodes the earlier ones carry.
+   * nodes the earlier ones of this batch carry. Those are credited to the remote only as the
+   * frames are sent: anything sent meanwhile (another batch, an answer) is planned without them,
+   * since it may reach the remote first.
    */
   async pushBlocks(indexes: readonly number[]): Promise<boolean[]> {
     const sent = indexes.map(() => false)
     const reads = indexes.map((index) => (this.pushable(index) ? this.core.getBuffer(index) : null))
     // A read of a block skipped below must not end as an unhandled rejection.
     for (const reading of reads) reading?.catch(() => {})
-    const frames: DataInput[] = []
+    const planned = new MemoryTreeBits()
+    const remote = this.remoteTree
+    const plan: TreeBits = {
+      getTree: (n) => remote.getTree(n) || planned.getTree(n),
+      setTreeBit: (n, value) => planned.setTreeBit(n, value),
+      get treeLength() {
+        return Math.max(remote.treeLength, planned.treeLength)
+      },
+    }
+    const frames: (DataInput & { nodes: TreeNode[] })[] = []
+    const batch = new Set<number>()
     for (let i = 0; i < indexes.length; i++) {
+      const index = indexes[i]
       const reading = reads[i]
-      if (reading === null || !this.pushable(indexes[i])) continue
-      const frame = await this.prepareBlock(indexes[i], 0, false, reading).catch(() => null)
+      if (reading === null || batch.has(index) || !this.pushable(index)) continue
+      const frame = await this.prepareBlock(index, 0, false, reading, plan).catch(() => null)
       if (frame === null) continue
-      this.pushed(indexes[i], frame.nodes)
+      batch.add(index)
+      setNode(planned, 2 * index)
+      for (const node of frame.nodes) setNode(planned, node.index)
       frames.push(frame)
       sent[i] = true
     }
     const channel = this.channel
     if (channel === null || this.destroyed) return indexes.map(() => false)
-    for (const frame of frames) channel.data(frame)
+    for (const frame of frames) {
+      this.pushed(frame.index, frame.nodes)
+      channel.data(frame)
+    }
     return sent
   }
 

@@ -1,0 +1,61 @@
+// A sparse replica listing a whole drive with stats: every entry's lookup is answered with
+// pushed blocks, many at once. Concurrent answers must each be verifiable on their own, whatever
+// order they reach the replica in (a batch planned against another's unsent nodes ended the
+// channel and left the listing waiting forever).
+import { afterEach, describe, expect, it } from 'vitest'
+import { Hyperdrive } from '../src/index.js'
+import { memoryStorage } from './helpers/hyperstack-backend.js'
+
+const cleanup: (() => unknown)[] = []
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn()
+})
+
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms: ${what}`)), ms)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
+describe('replica listing', () => {
+  it('lists 300 files recursively with stats and reads each, from a sparse replica', async () => {
+    const writer = new Hyperdrive(memoryStorage())
+    cleanup.push(() => writer.close())
+    await writer.ready()
+    for (let i = 0; i < 300; i += 50) {
+      await Promise.all(
+        Array.from({ length: 50 }, (_, k) =>
+          writer.writeFile(`/d${(i + k) % 10}/f${i + k}`, Buffer.alloc(900, i + k)),
+        ),
+      )
+    }
+    const reader = new Hyperdrive(memoryStorage(), writer.key, { sparse: true })
+    cleanup.push(() => reader.close())
+    await reader.ready()
+    const a = writer.replicate(true, { live: true })
+    const b = reader.replicate(false, { live: true })
+    a.pipe(b).pipe(a)
+    cleanup.push(() => {
+      a.destroy()
+      b.destroy()
+    })
+    const errors: Error[] = []
+    reader.metadata?.on('peer-error', (err: Error) => errors.push(err))
+    const entries = await within(
+      reader.readdir('/', { recursive: true, includeStats: true }),
+      10_000,
+      'listing',
+    )
+    const files = entries.filter((e) => typeof e !== 'string' && e.stat.isFile())
+    expect(files).toHaveLength(300)
+    for (const e of files.slice(0, 30)) {
+      if (typeof e === 'string') continue
+      const n = Number(e.path.split('/f')[1])
+      const data = (await within(reader.readFile(e.path), 5000, e.path)) as Buffer
+      expect(data.equals(Buffer.alloc(900, n))).toBe(true)
+    }
+    expect(errors).toEqual([])
+  })
+})
