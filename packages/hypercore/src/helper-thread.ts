@@ -22,3 +22,20 @@ export function startHelperThread(
   worker.on('exit', gone)
   return worker
 }
+
+/**
+ * The process's one instance of a helper-thread owner: `current` while it is still usable, else
+ * a fresh one from `start` (null where threads cannot start).
+ */
+export function currentOrStarted<T>(
+  current: T | null,
+  usable: (owner: T) => boolean,
+  start: () => T,
+): T | null {
+  if (current !== null && usable(current)) return current
+  try {
+    return start()
+  } catch {
+    return null
+  }
+}

@@ -900,20 +900,16 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     if (!this.opened) await this.ready()
     const key = this.key
     if (!key) throw new NotWritableError('Core has no key')
-    const pending = this.verifiedNodes
     const ctx = {
       key,
       length: this.length,
       live: this.live,
-      hasNode: (n: number) => this.treeBits.getTree(n) || pending.has(n),
-      nodeNow: (n: number) => this.nodes.now(n) ?? pending.get(n) ?? null,
-      getNode: (n: number) => {
-        const node = pending.get(n)
-        return node ? Promise.resolve(node) : this.getNode(n)
-      },
+      hasNode: (n: number) => this.treeBits.getTree(n) || this.verifiedNodes.has(n),
+      nodeNow: (n: number) => this.nodeInMemory(n),
+      getNode: (n: number) => this.verifiedOrStoredNode(n),
     }
     const verified = await verifyProof(ctx, index, data, proof)
-    for (const node of verified.nodes) pending.set(node.index, node)
+    for (const node of verified.nodes) this.verifiedNodes.set(node.index, node)
     if (verified.data && verified.leaf && !(this.bitfield as Bitfield).get(index)) {
       this.emit('verified', index, verified.data, from)
     }
@@ -932,17 +928,29 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     }
   }
 
+  /** Node `n` when in memory: cached, or verified and on its way to storage. */
+  private nodeInMemory(n: number): TreeNode | null {
+    return this.nodes.now(n) ?? this.verifiedNodes.get(n) ?? null
+  }
+
+  /** Node `n`, from a verified put whose writes have not landed yet or else from storage. */
+  private verifiedOrStoredNode(n: number): Promise<TreeNode> {
+    const node = this.verifiedNodes.get(n)
+    return node ? Promise.resolve(node) : this.getNode(n)
+  }
+
   /** Where block `v.index` starts: the sizes of the roots left of it (in memory when possible). */
   private async offsetFromRoots(v: VerifiedPut): Promise<number> {
     let offset = 0
     const missing: number[] = []
     for (const r of flat.fullRoots(2 * v.index)) {
-      const node = v.nodes.find((n) => n.index === r) ?? this.nodes.now(r)
+      const node = v.nodes.find((n) => n.index === r) ?? this.nodeInMemory(r)
       if (node) offset += node.size
       else missing.push(r)
     }
     if (missing.length > 0) {
-      for (const node of await Promise.all(missing.map((r) => this.getNode(r)))) offset += node.size
+      const read = await Promise.all(missing.map((r) => this.verifiedOrStoredNode(r)))
+      for (const node of read) offset += node.size
     }
     return offset
   }

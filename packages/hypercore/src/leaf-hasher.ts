@@ -4,7 +4,7 @@
 // uses the thread at a time; others, and blocks that do not fit the ring, hash inline.
 import type { Worker } from 'node:worker_threads'
 import { leafHash } from './crypto.js'
-import { startHelperThread } from './helper-thread.js'
+import { currentOrStarted, startHelperThread } from './helper-thread.js'
 
 /** Bytes of blocks one batch may hand the thread (the drive's write stream appends 4 MiB). */
 const RING_BYTES = 4 * 1024 * 1024
@@ -91,12 +91,11 @@ export class LeafHasher {
 
   /** The process's hasher, started on first use; null where worker threads are unavailable. */
   static get(): LeafHasher | null {
-    if (LeafHasher.shared && !LeafHasher.shared.broken) return LeafHasher.shared
-    try {
-      LeafHasher.shared = new LeafHasher()
-    } catch {
-      LeafHasher.shared = null
-    }
+    LeafHasher.shared = currentOrStarted(
+      LeafHasher.shared,
+      (owner) => !owner.broken,
+      () => new LeafHasher(),
+    )
     return LeafHasher.shared
   }
 

@@ -54,8 +54,6 @@ export interface HashedBatch {
   slots: (TreeNode | null)[]
   /** Completed parents left of that range (they close older subtrees). */
   outside: TreeNode[]
-  /** Total bytes of the blocks. */
-  bytes: number
 }
 
 /**
@@ -71,17 +69,14 @@ export function hashBatch(
   const slots: (TreeNode | null)[] = new Array(2 * blocks.length - 1).fill(null)
   const outside: TreeNode[] = []
   const created: TreeNode[] = []
-  let bytes = 0
   for (let i = 0; i < blocks.length; i++) {
-    const block = blocks[i]
     created.length = 0
-    merkle.next(block, created, leaves ? leaves[i] : null)
+    merkle.next(blocks[i], created, leaves ? leaves[i] : null)
     for (const node of created) {
       const at = node.index - nodeOffset
       if (at >= 0 && at < slots.length) slots[at] = node
       else outside.push(node)
     }
-    bytes += block.length
   }
-  return { slots, outside, bytes }
+  return { slots, outside }
 }

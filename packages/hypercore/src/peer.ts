@@ -467,11 +467,24 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
       failed(asPeerError(err))
       return
     }
-    this.queueStore(verified, stored, failed)
-    if (!burst) {
+    if (burst) {
+      this.queueStore(verified, stored, failed)
+      return
+    }
+    if (this.toStore.length > 0) {
+      // Pushed blocks are waiting: store them first, in order, then this one.
+      this.queueStore(verified, stored, failed)
       void this.flushStores()
       await this.storesSettled
+      return
     }
+    try {
+      await this.core.storePut(verified, this)
+    } catch (err) {
+      failed(asPeerError(err))
+      return
+    }
+    stored()
   }
 
   /** A block sent unasked (we announced allowPush): stored only when it verifies. */

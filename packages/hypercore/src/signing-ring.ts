@@ -3,7 +3,7 @@
 // worker signs slots in order and moves `done`. No message, promise or buffer is made per
 // signature, so signing off the main thread costs no garbage (and no heap growth) on either side.
 import type { Worker } from 'node:worker_threads'
-import { startHelperThread } from './helper-thread.js'
+import { currentOrStarted, startHelperThread } from './helper-thread.js'
 
 /** Slots in the ring (a power of two: positions are counters masked by SLOTS - 1). */
 export const RING_SLOTS = 1024
@@ -118,12 +118,11 @@ export class SigningRing {
 
   /** The process's ring, started on first use. */
   static get(): SigningRing | null {
-    if (SigningRing.shared && !SigningRing.shared.broken) return SigningRing.shared
-    try {
-      SigningRing.shared = new SigningRing()
-    } catch {
-      SigningRing.shared = null
-    }
+    SigningRing.shared = currentOrStarted(
+      SigningRing.shared,
+      (owner) => !owner.broken,
+      () => new SigningRing(),
+    )
     return SigningRing.shared
   }
 

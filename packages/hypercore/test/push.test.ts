@@ -15,6 +15,7 @@ function core(key?: Buffer | null, opts: HypercoreOptions = {}): Hypercore {
   return c
 }
 
+/** Replicates a <-> b live; returns a's stream (what a sends). */
 function pair(a: Hypercore, b: Hypercore) {
   const s1 = a.replicate(true, { live: true })
   const s2 = b.replicate(false, { live: true })
@@ -23,6 +24,7 @@ function pair(a: Hypercore, b: Hypercore) {
     s1.destroy()
     s2.destroy()
   })
+  return s1
 }
 
 /** A writer answering 'ask' by pushing the named blocks, then replying with what it pushed. */
@@ -76,13 +78,7 @@ async function pushPair() {
   await reader.ready()
   reader.registerExtension('ask', {})
   const opened = new Promise<void>((resolve) => reader.once('peer-open', () => resolve()))
-  const s1 = writer.replicate(true, { live: true })
-  const s2 = reader.replicate(false, { live: true })
-  s1.pipe(s2).pipe(s1)
-  closers.push(() => {
-    s1.destroy()
-    s2.destroy()
-  })
+  const s1 = pair(writer, reader)
   await opened
   await new Promise<void>((resolve) => setImmediate(resolve))
   const peer = writer.peers[0] as unknown as ExtensionPeer & {
