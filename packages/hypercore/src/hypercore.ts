@@ -56,7 +56,7 @@ import {
   toFileFactory,
 } from './storage.js'
 import { type ReadStreamOptions, createReadStream, createWriteStream } from './streams.js'
-import { type ProofPlan, type TreeBits, blocks, proof as planProof, setNode } from './tree-index.js'
+import { type ProofPlan, type TreeBits, blocks, proof as proofPlan, setNode } from './tree-index.js'
 import { TreeNodes } from './tree-nodes.js'
 import { Waiters } from './waiters.js'
 
@@ -844,14 +844,26 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   }
 
   /** Plans and loads a proof for block `index` for a peer (digest and what it is known to have). */
-  async proof(
+  proof(
     index: number,
     digestValue: number,
     hash: boolean,
     remote: TreeBits,
   ): Promise<Proof | null> {
-    const plan: ProofPlan | null = planProof(this.treeBits, 2 * index, digestValue, hash, remote)
-    if (!plan) return null
+    const plan = this.planProof(index, digestValue, hash, remote)
+    return plan ? this.loadProof(plan) : Promise.resolve(null)
+  }
+
+  /**
+   * Which nodes prove block `index` to a peer (digest and what it is known to have); null when
+   * the block is not here. Synchronous: a batch plans all its proofs before loading any.
+   */
+  planProof(index: number, digestValue: number, hash: boolean, remote: TreeBits): ProofPlan | null {
+    return proofPlan(this.treeBits, 2 * index, digestValue, hash, remote)
+  }
+
+  /** The nodes (and the signature, when it reaches a signed length) a plan names. */
+  async loadProof(plan: ProofPlan): Promise<Proof> {
     // Uploads mostly find their nodes in memory: no promise per node then.
     const nodes: TreeNode[] = new Array(plan.nodes.length)
     let inMemory = true

@@ -19,9 +19,12 @@ import type { TreeNode } from './crypto.js'
 import { HypercoreError, InvalidMessageError, UnrequestedDataError } from './errors.js'
 import { type ExtensionPeer, PUSH_EXTENSION } from './feed-extensions.js'
 import type { Download, Hypercore } from './hypercore.js'
-import type { VerifiedPut } from './put.js'
+import type { Proof, VerifiedPut } from './put.js'
 import { MAX_REMOTE_INDEX, RemoteBitfield } from './remote-bitfield.js'
-import { MemoryTreeBits, type TreeBits, digest, setNode } from './tree-index.js'
+import { MemoryTreeBits, SparseTreeBits, type TreeBits, digest, setNode } from './tree-index.js'
+
+/** A Data message to send, with the proof nodes it carries. */
+type OutgoingData = DataInput & { nodes: TreeNode[] }
 
 /** Verified blocks held back for their burst before a store starts anyway. */
 const MAX_UNSTORED = 32
@@ -258,7 +261,8 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
   private async sendBlock(index: number, nodes: number, hash: boolean): Promise<TreeNode[] | null> {
     // The proof and the block are read at once (each may wait on storage).
     const value = hash ? null : this.core.getBuffer(index)
-    const frame = await this.prepareBlock(index, nodes, hash, value)
+    const proof = this.core.proof(index, nodes, hash, this.remoteTree)
+    const frame = await this.prepareBlock(index, proof, value)
     if (frame === null || !this.channel) return null
     this.channel.data(frame)
     return frame.nodes
@@ -267,17 +271,14 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
   /** The Data frame for block `index` (or its hashes), or null when there is nothing to send. */
   private async prepareBlock(
     index: number,
-    nodes: number,
-    hash: boolean,
+    proving: Promise<Proof | null>,
     reading: Promise<Buffer> | null,
-    remoteTree: TreeBits = this.remoteTree,
-  ): Promise<(DataInput & { nodes: TreeNode[] }) | null> {
-    const core = this.core
-    const [proof, value] = await Promise.all([core.proof(index, nodes, hash, remoteTree), reading])
+  ): Promise<OutgoingData | null> {
+    const [proof, value] = await Promise.all([proving, reading])
     if (!proof) return null
     if (value !== null) {
       if (!this.uploading || !this.channel) return null
-      core.emit('upload', index, value, this)
+      this.core.emit('upload', index, value, this)
     }
     if (index + 1 > this.remoteLength) {
       this.remoteLength = index + 1
@@ -316,17 +317,15 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
 
   /**
    * Pushes several blocks; their frames are sent together once all are ready, so they leave in
-   * one write. The blocks are read at once; proofs are planned in order, each stopping at the
-   * nodes the earlier ones of this batch carry. Those are credited to the remote only as the
-   * frames are sent: anything sent meanwhile (another batch, an answer) is planned without them,
-   * since it may reach the remote first.
+   * one write. Proofs are planned in order first, each stopping at the nodes the earlier ones of
+   * this batch carry, then every block and node is read at once (one wait on storage, not one
+   * per block). The batch's nodes are credited to the remote only as the frames are sent:
+   * anything sent meanwhile (another batch, an answer) is planned without them, since it may
+   * reach the remote first.
    */
   async pushBlocks(indexes: readonly number[]): Promise<boolean[]> {
     const sent = indexes.map(() => false)
-    const reads = indexes.map((index) => (this.pushable(index) ? this.core.getBuffer(index) : null))
-    // A read of a block skipped below must not end as an unhandled rejection.
-    for (const reading of reads) reading?.catch(() => {})
-    const planned = new MemoryTreeBits()
+    const planned = new SparseTreeBits()
     const remote = this.remoteTree
     const plan: TreeBits = {
       getTree: (n) => remote.getTree(n) || planned.getTree(n),
@@ -335,25 +334,32 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
         return Math.max(remote.treeLength, planned.treeLength)
       },
     }
-    const frames: (DataInput & { nodes: TreeNode[] })[] = []
+    const core = this.core
+    const preparing: Promise<OutgoingData | null>[] = []
+    const positions: number[] = []
     const batch = new Set<number>()
     for (let i = 0; i < indexes.length; i++) {
       const index = indexes[i]
-      const reading = reads[i]
-      if (reading === null || batch.has(index) || !this.pushable(index)) continue
-      const frame = await this.prepareBlock(index, 0, false, reading, plan).catch(() => null)
-      if (frame === null) continue
+      if (batch.has(index) || !this.pushable(index)) continue
+      const proofPlan = core.planProof(index, 0, false, plan)
+      if (proofPlan === null) continue
       batch.add(index)
       setNode(planned, 2 * index)
-      for (const node of frame.nodes) setNode(planned, node.index)
-      frames.push(frame)
-      sent[i] = true
+      for (const n of proofPlan.nodes) setNode(planned, n)
+      const frame = this.prepareBlock(index, core.loadProof(proofPlan), core.getBuffer(index))
+      preparing.push(frame.catch(() => null))
+      positions.push(i)
     }
+    const frames = await Promise.all(preparing)
     const channel = this.channel
-    if (channel === null || this.destroyed) return indexes.map(() => false)
-    for (const frame of frames) {
+    if (channel === null || this.destroyed) return sent
+    for (let k = 0; k < frames.length; k++) {
+      const frame = frames[k]
+      // Later proofs may stop at this frame's nodes: without it they would not verify.
+      if (frame === null) break
       this.pushed(frame.index, frame.nodes)
       channel.data(frame)
+      sent[positions[k]] = true
     }
     return sent
   }

@@ -42,6 +42,28 @@ export class MemoryTreeBits implements TreeBits {
   }
 }
 
+/** A few tree nodes (what one batch of pushes carries): a set, no bitset the size of the tree. */
+export class SparseTreeBits implements TreeBits {
+  private readonly nodes = new Set<number>()
+  private highest = -1
+
+  get treeLength(): number {
+    return this.highest < 0 ? 0 : 8 * ((this.highest >> 3) + 1)
+  }
+
+  getTree(n: number): boolean {
+    return this.nodes.has(n)
+  }
+
+  setTreeBit(n: number, value: boolean): boolean {
+    if (!value) return this.nodes.delete(n)
+    if (this.nodes.has(n)) return false
+    this.nodes.add(n)
+    if (n > this.highest) this.highest = n
+    return true
+  }
+}
+
 /** Sets node `n` and every parent whose two children are now present (the original's `tree.set`). */
 export function setNode(bits: TreeBits, n: number): boolean {
   if (!bits.setTreeBit(n, true)) return false

@@ -1,7 +1,13 @@
+import RAM from 'random-access-memory'
 // Pushing blocks a peer did not ask for: only to cores opened with allowPush, verified before stored,
 // and delivered before the extension message that follows them.
 import { afterEach, describe, expect, it } from 'vitest'
-import { type ExtensionPeer, Hypercore, type HypercoreOptions } from '../src/index.js'
+import {
+  type ExtensionPeer,
+  Hypercore,
+  type HypercoreOptions,
+  type RandomAccessStorage,
+} from '../src/index.js'
 import { memoryStorage } from './helpers.js'
 
 const closers: (() => unknown)[] = []
@@ -68,8 +74,9 @@ function ask(reader: Hypercore, wanted: number[]) {
  * A 64-block writer and a sparse reader taking pushes, connected and open; `sent` records the
  * Data frames the writer's peer sends (proof nodes, signed or not), `chunks` its stream's writes.
  */
-async function pushPair() {
-  const writer = core()
+async function pushPair(writerStorage?: (name: string) => RandomAccessStorage) {
+  const writer = writerStorage ? new Hypercore(writerStorage) : core()
+  if (writerStorage) closers.push(() => writer.close())
   const blocks: string[] = []
   for (let i = 0; i < 64; i++) blocks.push(`block ${i}`)
   await writer.append(blocks)
@@ -201,6 +208,51 @@ describe('push', () => {
       expect(((await reader.get(i, { wait: false })) as Buffer).toString()).toBe(`block ${i}`)
       expect(order.indexOf(`verified ${i}`)).toBeLessThan(order.indexOf(`download ${i}`))
     }
+  })
+
+  it('pushBatch stops at a block it cannot read: the blocks after it lean on its proof', async () => {
+    // Reads of the data file's bytes of block 42 fail while `failing` is set.
+    let failing = false
+    const block42 = 10 * 'block 0'.length + 32 * 'block 10'.length
+    class FlakyData extends RAM {
+      override read(
+        offset: number,
+        size: number,
+        cb: (err: Error | null, value?: Buffer) => void,
+      ): void {
+        if (failing && offset <= block42 && block42 < offset + size) {
+          queueMicrotask(() => cb(new Error('the disk failed a read')))
+          return
+        }
+        super.read(offset, size, cb)
+      }
+    }
+    const files = new Map<string, RAM>()
+    const storage = (name: string): RandomAccessStorage => {
+      const file = name === 'data' ? new FlakyData() : new RAM()
+      files.set(name, file)
+      return file
+    }
+    const { writer, reader, peer } = await pushPair(storage)
+    const errors: Error[] = []
+    reader.on('peer-error', (err: Error) => errors.push(err))
+    failing = true
+    expect(await writer.pushBatch(peer, [40, 41, 42, 43, 44])).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+    ])
+    await downloaded(reader, 2)
+    failing = false
+    expect(await writer.pushBatch(peer, [42, 43, 44])).toEqual([true, true, true])
+    await downloaded(reader, 5)
+    for (const i of [40, 41, 42, 43, 44]) {
+      expect(((await reader.get(i, { wait: false })) as Buffer).toString()).toBe(`block ${i}`)
+    }
+    expect(errors).toEqual([])
+    expect(reader.peers).toHaveLength(1)
   })
 
   it('pushBatch to a peer that refuses pushes sends nothing', async () => {
