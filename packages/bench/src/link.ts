@@ -16,12 +16,20 @@ export interface ReplicationStream {
   destroy(error?: Error): unknown
 }
 
-/** Bytes that crossed a link, each way. */
+/** Bytes that crossed a link, each way, and how long delayed chunks really took. */
 export interface ByteCounter {
   /** From the first stream to the second. */
   forward: number
   /** From the second stream to the first. */
   backward: number
+  /** Chunks that went through the delay, both ways. */
+  delayedChunks: number
+  /**
+   * Their summed one-way delay in ms, as it happened: a timer of `delayMs` fires late by up to
+   * a millisecond or more (libuv's clock has millisecond steps), so the link's real round trip
+   * is longer than twice `delayMs`.
+   */
+  delayedMs: number
 }
 
 /**
@@ -33,6 +41,7 @@ function forward(
   to: ReplicationStream,
   onBytes: (n: number) => void,
   delayMs: number,
+  onDelayed: (ms: number) => void = () => {},
 ): void {
   to.on('drain', () => from.resume())
   if (delayMs === 0) {
@@ -48,7 +57,9 @@ function forward(
   from.on('data', (chunk) => {
     const bytes = asBytes(chunk)
     onBytes(bytes.length)
+    const arrived = performance.now()
     setTimeout(() => {
+      onDelayed(performance.now() - arrived)
       if (!to.write(bytes)) from.pause()
     }, delayMs)
   })
@@ -71,10 +82,14 @@ export function connectPair(
   b: ReplicationStream,
   options: LinkOptions = {},
 ): ByteCounter {
-  const counter: ByteCounter = { forward: 0, backward: 0 }
+  const counter: ByteCounter = { forward: 0, backward: 0, delayedChunks: 0, delayedMs: 0 }
   const delayMs = options.delayMs ?? 0
-  forward(a, b, (n) => (counter.forward += n), delayMs)
-  forward(b, a, (n) => (counter.backward += n), delayMs)
+  const onDelayed = (ms: number): void => {
+    counter.delayedChunks++
+    counter.delayedMs += ms
+  }
+  forward(a, b, (n) => (counter.forward += n), delayMs, onDelayed)
+  forward(b, a, (n) => (counter.backward += n), delayMs, onDelayed)
   return counter
 }
 
