@@ -4,7 +4,6 @@ import type {
   Channel,
   ChannelHandlers,
   Data,
-  DataInput,
   Have,
   Options,
   Request,
@@ -15,26 +14,13 @@ import type {
 } from '@hyperstack/hypercore-protocol'
 import { decodeRle, encodeRle } from './bitfield-rle.js'
 import type { Bitfield } from './bitfield.js'
-import type { TreeNode } from './crypto.js'
-import { HypercoreError, InvalidMessageError, UnrequestedDataError } from './errors.js'
-import { type ExtensionPeer, PUSH_EXTENSION } from './feed-extensions.js'
+import { InvalidMessageError, UnrequestedDataError } from './errors.js'
+import type { ExtensionPeer } from './feed-extensions.js'
 import type { Download, Hypercore } from './hypercore.js'
-import type { Proof, VerifiedPut } from './put.js'
+import { IncomingData } from './peer-incoming.js'
+import { Uploads } from './peer-uploads.js'
 import { MAX_REMOTE_INDEX, RemoteBitfield } from './remote-bitfield.js'
-import { MemoryTreeBits, SparseTreeBits, type TreeBits, digest, setNode } from './tree-index.js'
-
-/** A Data message to send, with the proof nodes it carries. */
-type OutgoingData = DataInput & { nodes: TreeNode[] }
-
-/** Verified blocks held back for their burst before a store starts anyway. */
-const MAX_UNSTORED = 32
-
-function noop(): void {}
-
-/** A typed error for the peer's 'peer-error' (anything untyped becomes an invalid message). */
-function asPeerError(err: unknown): Error {
-  return err instanceof HypercoreError ? err : new InvalidMessageError(String(err))
-}
+import { digest } from './tree-index.js'
 
 /** Wants cover 1 MiB-block regions, as the original sends them. */
 const WANT_REGION = 1024 * 1024
@@ -82,31 +68,17 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
   readonly inflight = new Map<number, InflightRequest>()
   /** Why this peer was dropped (a typed error when it misbehaved). */
   error: Error | null = null
-  private readonly remoteTree = new MemoryTreeBits()
   private readonly wants = new Set<number>()
   private inflightWants = 0
   private ended = false
   private destroyed = false
+  private readonly uploads = new Uploads(this)
   private readonly defaultDownloading: boolean
-  private dataChain: Promise<void> = Promise.resolve()
-  /** Data messages queued on `dataChain` (extension messages after them wait their turn). */
-  private dataPending = 0
-  /** Verified blocks whose store waits for the rest of their burst (see `queueStore`). */
-  private readonly toStore: {
-    verified: VerifiedPut
-    stored: () => void
-    failed: (err: Error) => void
-  }[] = []
-  /** Stores started and not finished, and a promise of all of them. */
-  private storing = 0
-  private storesSettled: Promise<void> = Promise.resolve()
-  private storesScheduled = false
+  private readonly incoming: IncomingData
   /**
    * Byte-offset requests in flight (oldest first). Their answer is hash-only Data for whatever
    * block the remote's seek found, so they are matched by arrival, not by index.
    */
-  /** The byte offset answered last (repeats are dropped, as hypercore@9's responder does). */
-  private lastBytes = 0
   private readonly seekInflight: { bytes: number; index: number }[] = []
   /** Blocks right after ones that just arrived (where download lanes continue). */
   private readonly continueAt: number[] = []
@@ -119,6 +91,12 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
     this.live = opts.live
     this.maxRequests = opts.maxRequests
     this.defaultDownloading = this.downloading
+    this.incoming = new IncomingData(this.core, this)
+  }
+
+  /** True once the channel closed or the peer was dropped. */
+  get closed(): boolean {
+    return this.destroyed
   }
 
   get remotePublicKey(): Buffer | null {
@@ -229,139 +207,17 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
 
   onrequest(request: Request): void {
     if (!this.uploading || this.destroyed) return
-    this.answer(request).catch((err: Error) => this.destroy(err))
-  }
-
-  private async answer(request: Request): Promise<void> {
-    const core = this.core
-    let index = request.index
-    let nodes = request.nodes
-    if (request.bytes) {
-      try {
-        const [i] = await core.seek(request.bytes, { wait: false })
-        // As the original: parallel requests for the same offset get one answer (hypercore@9
-        // readers send several while they seek).
-        if (this.lastBytes === request.bytes) return
-        this.lastBytes = request.bytes
-        index = i
-        nodes = 0
-      } catch {
-        // Not found locally: answer the index as given, as the original does.
-      }
-    }
-    if (!Number.isSafeInteger(index) || index < 0) return
-    if (!request.hash && !(core.bitfield as Bitfield).get(index)) return
-    await this.sendBlock(index, nodes, request.hash)
-  }
-
-  /**
-   * Sends block `index` (or only its hashes) with the proof the remote needs; resolves the proof
-   * nodes sent, or null when nothing was sent.
-   */
-  private async sendBlock(index: number, nodes: number, hash: boolean): Promise<TreeNode[] | null> {
-    // The proof and the block are read at once (each may wait on storage).
-    const value = hash ? null : this.core.getBuffer(index)
-    const proof = this.core.proof(index, nodes, hash, this.remoteTree)
-    const frame = await this.prepareBlock(index, proof, value)
-    if (frame === null || !this.channel) return null
-    this.channel.data(frame)
-    return frame.nodes
-  }
-
-  /** The Data frame for block `index` (or its hashes), or null when there is nothing to send. */
-  private async prepareBlock(
-    index: number,
-    proving: Promise<Proof | null>,
-    reading: Promise<Buffer> | null,
-  ): Promise<OutgoingData | null> {
-    const [proof, value] = await Promise.all([proving, reading])
-    if (!proof) return null
-    if (value !== null) {
-      if (!this.uploading || !this.channel) return null
-      this.core.emit('upload', index, value, this)
-    }
-    if (index + 1 > this.remoteLength) {
-      this.remoteLength = index + 1
-      this.updateEnd()
-    }
-    return { index, value, nodes: proof.nodes, signature: proof.signature }
-  }
-
-  /** Whether block `index` may be pushed: the remote takes pushes and lacks it, we have it. */
-  private pushable(index: number): boolean {
-    if (this.destroyed || !this.uploading || !this.channel) return false
-    if (!this.remoteExtensions.includes(PUSH_EXTENSION)) return false
-    if (!Number.isSafeInteger(index) || index < 0) return false
-    return !this.remoteBitfield.get(index) && (this.core.bitfield as Bitfield).get(index)
-  }
-
-  /**
-   * A peer that takes pushes stores what verifies or ends the channel (it never drops a block
-   * silently), so it now has the leaf, these nodes and the parents they prove: the next push
-   * stops at them instead of repeating the uncles and a signature.
-   */
-  private pushed(index: number, nodes: readonly TreeNode[]): void {
-    this.remoteBitfield.set(index, true)
-    setNode(this.remoteTree, 2 * index)
-    for (const node of nodes) setNode(this.remoteTree, node.index)
+    this.uploads.answer(request).catch((err: Error) => this.destroy(err))
   }
 
   /** A block the remote did not ask for, when it announced it stores pushed blocks. */
-  async pushBlock(index: number): Promise<boolean> {
-    if (!this.pushable(index)) return false
-    const sent = await this.sendBlock(index, 0, false)
-    if (sent === null) return false
-    this.pushed(index, sent)
-    return true
+  pushBlock(index: number): Promise<boolean> {
+    return this.uploads.pushBlock(index)
   }
 
-  /**
-   * Pushes several blocks; their frames are sent together once all are ready, so they leave in
-   * one write. Proofs are planned in order first, each stopping at the nodes the earlier ones of
-   * this batch carry, then every block and node is read at once (one wait on storage, not one
-   * per block). The batch's nodes are credited to the remote only as the frames are sent:
-   * anything sent meanwhile (another batch, an answer) is planned without them, since it may
-   * reach the remote first.
-   */
-  async pushBlocks(indexes: readonly number[]): Promise<boolean[]> {
-    const sent = indexes.map(() => false)
-    const planned = new SparseTreeBits()
-    const remote = this.remoteTree
-    const plan: TreeBits = {
-      getTree: (n) => remote.getTree(n) || planned.getTree(n),
-      setTreeBit: (n, value) => planned.setTreeBit(n, value),
-      get treeLength() {
-        return Math.max(remote.treeLength, planned.treeLength)
-      },
-    }
-    const core = this.core
-    const preparing: Promise<OutgoingData | null>[] = []
-    const positions: number[] = []
-    const batch = new Set<number>()
-    for (let i = 0; i < indexes.length; i++) {
-      const index = indexes[i]
-      if (batch.has(index) || !this.pushable(index)) continue
-      const proofPlan = core.planProof(index, 0, false, plan)
-      if (proofPlan === null) continue
-      batch.add(index)
-      setNode(planned, 2 * index)
-      for (const n of proofPlan.nodes) setNode(planned, n)
-      const frame = this.prepareBlock(index, core.loadProof(proofPlan), core.getBuffer(index))
-      preparing.push(frame.catch(() => null))
-      positions.push(i)
-    }
-    const frames = await Promise.all(preparing)
-    const channel = this.channel
-    if (channel === null || this.destroyed) return sent
-    for (let k = 0; k < frames.length; k++) {
-      const frame = frames[k]
-      // Later proofs may stop at this frame's nodes: without it they would not verify.
-      if (frame === null) break
-      this.pushed(frame.index, frame.nodes)
-      channel.data(frame)
-      sent[positions[k]] = true
-    }
-    return sent
+  /** Several pushed blocks whose frames leave together (see Uploads#pushBlocks). */
+  pushBlocks(indexes: readonly number[]): Promise<boolean[]> {
+    return this.uploads.pushBlocks(indexes)
   }
 
   ondata(data: Data): void {
@@ -370,133 +226,26 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
     if (req && !req.arrived && (data.value !== null || req.hash)) {
       req.arrived = true
       // Verify and store in arrival order; a failure ends this peer's channel before anything is written.
-      this.queueData(() => this.receive(data))
+      this.incoming.queue(() => this.receive(data))
       return
     }
     if (data.value !== null && this.core.allowPush) {
-      this.queueData(() => this.receivePushed(data))
+      this.incoming.queue(() => this.receivePushed(data))
       return
     }
     if (data.value === null && this.seekInflight.length) {
       // The answer to a byte-offset request (hash-only, for the block the remote's seek found).
       this.seekInflight.shift()
-      this.queueData(() => this.receiveSeek(data))
+      this.incoming.queue(() => this.receiveSeek(data))
       return
     }
     this.destroy(new UnrequestedDataError(`Data for block ${data.index} that was never requested`))
   }
 
-  private queueData(run: () => Promise<void>): void {
-    this.dataPending++
-    this.dataChain = this.dataChain.then(run).finally(() => {
-      this.dataPending--
-      if (this.dataPending === 0) this.scheduleStores()
-    })
-  }
-
-  /**
-   * Stores a verified block once the Data messages queued with it are verified too (or a batch
-   * is full): the one a reader waits for is then not behind the others' writes. Later proofs
-   * rest on its nodes meanwhile (see Hypercore#verifyPut).
-   */
-  private queueStore(
-    verified: VerifiedPut,
-    stored: () => void,
-    failed: (err: Error) => void,
-  ): void {
-    this.toStore.push({ verified, stored, failed })
-    if (this.toStore.length >= MAX_UNSTORED) void this.flushStores()
-  }
-
-  /**
-   * Starts the stores after this turn of the event loop: what the verified blocks woke (a lookup
-   * sending its next request) goes first, and the stores' writes do not hold it up.
-   */
-  private scheduleStores(): void {
-    if (this.storesScheduled || this.toStore.length === 0) return
-    this.storesScheduled = true
-    let started!: () => void
-    const flushed = new Promise<void>((resolve) => {
-      started = resolve
-    })
-    // Extension messages after these blocks wait for the flush and its stores.
-    this.storesSettled = Promise.all([this.storesSettled, flushed]).then(noop)
-    setImmediate(() => {
-      this.storesScheduled = false
-      this.flushStores().then(started)
-    })
-  }
-
-  /** Starts the stores of the verified blocks waiting; resolves when they are done. */
-  private flushStores(): Promise<void> {
-    if (this.toStore.length === 0) return Promise.resolve()
-    const stores: Promise<void>[] = []
-    for (const { verified, stored, failed } of this.toStore.splice(0)) {
-      this.storing++
-      stores.push(
-        this.core
-          .storePut(verified, this)
-          .then(stored, (err: unknown) => failed(asPeerError(err)))
-          .finally(() => {
-            this.storing--
-          }),
-      )
-    }
-    const batch = Promise.all(stores).then(noop)
-    this.storesSettled = Promise.all([this.storesSettled, batch]).then(noop)
-    return batch
-  }
-
-  /**
-   * Verifies `data` (with `value`, or hash-only when null) and stores it; `failed` gets a typed
-   * error when it does not verify or cannot be stored. A `burst` (pushed blocks, which come in
-   * answers of a few) is stored once the messages queued with it are verified; anything else is
-   * stored before the next message is verified, so a bulk download keeps flat memory and paces
-   * its sender by our storage (deferring those measured 18% slower and +48 MiB on share-clone).
-   */
-  private async verifyThenStore(
-    data: Data,
-    value: Buffer | null,
-    stored: () => void,
-    failed: (err: Error) => void,
-    burst: boolean,
-  ): Promise<void> {
-    let verified: VerifiedPut
-    try {
-      verified = await this.core.verifyPut(
-        data.index,
-        value,
-        { nodes: data.nodes, signature: data.signature },
-        this,
-      )
-    } catch (err) {
-      failed(asPeerError(err))
-      return
-    }
-    if (burst) {
-      this.queueStore(verified, stored, failed)
-      return
-    }
-    if (this.toStore.length > 0) {
-      // Pushed blocks are waiting: store them first, in order, then this one.
-      this.queueStore(verified, stored, failed)
-      void this.flushStores()
-      await this.storesSettled
-      return
-    }
-    try {
-      await this.core.storePut(verified, this)
-    } catch (err) {
-      failed(asPeerError(err))
-      return
-    }
-    stored()
-  }
-
   /** A block sent unasked (we announced allowPush): stored only when it verifies. */
   private async receivePushed(data: Data): Promise<void> {
     if (this.destroyed || (this.core.bitfield as Bitfield).get(data.index)) return
-    await this.verifyThenStore(
+    await this.incoming.verifyThenStore(
       data,
       data.value,
       () => {
@@ -510,7 +259,7 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
 
   private async receiveSeek(data: Data): Promise<void> {
     if (this.destroyed) return
-    await this.verifyThenStore(
+    await this.incoming.verifyThenStore(
       data,
       null,
       () => this.host.updateAll(),
@@ -525,7 +274,7 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
       this.inflight.delete(data.index)
       this.host.reserved.delete(data.index)
     }
-    await this.verifyThenStore(
+    await this.incoming.verifyThenStore(
       data,
       data.value,
       () => {
@@ -547,20 +296,9 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
 
   onextension(id: number, message: Buffer): void {
     // After the blocks that arrived before it are stored, so a handler finds them (pushes).
-    if (
-      this.dataPending === 0 &&
-      this.storing === 0 &&
-      this.toStore.length === 0 &&
-      !this.storesScheduled
-    ) {
-      this.core.extensions.onmessage(this, id, message)
-      return
-    }
-    this.dataChain = this.dataChain
-      .then(() => this.storesSettled)
-      .then(() => {
-        if (!this.destroyed) this.core.extensions.onmessage(this, id, message)
-      })
+    this.incoming.afterPending(() => {
+      if (!this.destroyed) this.core.extensions.onmessage(this, id, message)
+    })
   }
 
   onclose(): void {

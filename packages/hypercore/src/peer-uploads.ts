@@ -1,0 +1,169 @@
+// What one peer sends: answers to its Requests and blocks pushed unasked, each with the proof
+// the remote needs given what it is known to have (hypercore@9's `_onrequest` and our push).
+import type { Channel, DataInput, Request } from '@hyperstack/hypercore-protocol'
+import type { Bitfield } from './bitfield.js'
+import type { TreeNode } from './crypto.js'
+import { PUSH_EXTENSION } from './feed-extensions.js'
+import type { Hypercore } from './hypercore.js'
+import type { Proof } from './put.js'
+import type { RemoteBitfield } from './remote-bitfield.js'
+import { MemoryTreeBits, SparseTreeBits, type TreeBits, setNode } from './tree-index.js'
+
+/** A Data message to send, with the proof nodes it carries. */
+type OutgoingData = DataInput & { nodes: TreeNode[] }
+
+/** The peer state uploads read and update. */
+export interface UploadingPeer {
+  readonly core: Hypercore
+  readonly channel: Channel | null
+  readonly uploading: boolean
+  readonly closed: boolean
+  readonly remoteExtensions: readonly string[]
+  readonly remoteBitfield: RemoteBitfield
+  remoteLength: number
+  /** The remote's length grew: a non-live download may end there. */
+  updateEnd(): void
+}
+
+/** One peer's uploads; the proofs it plans stop at what the remote is known to have. */
+export class Uploads {
+  /** The tree nodes the remote is known to have (proofs stop at them). */
+  private readonly remoteTree = new MemoryTreeBits()
+  /** The byte offset answered last (repeats are dropped, as hypercore@9's responder does). */
+  private lastBytes = 0
+
+  constructor(private readonly peer: UploadingPeer) {}
+
+  /** Answers a Request: the block (or its hashes), by index or by byte offset. */
+  async answer(request: Request): Promise<void> {
+    const core = this.peer.core
+    let index = request.index
+    let nodes = request.nodes
+    if (request.bytes) {
+      try {
+        const [i] = await core.seek(request.bytes, { wait: false })
+        // As the original: parallel requests for the same offset get one answer (hypercore@9
+        // readers send several while they seek).
+        if (this.lastBytes === request.bytes) return
+        this.lastBytes = request.bytes
+        index = i
+        nodes = 0
+      } catch {
+        // Not found locally: answer the index as given, as the original does.
+      }
+    }
+    if (!Number.isSafeInteger(index) || index < 0) return
+    if (!request.hash && !(core.bitfield as Bitfield).get(index)) return
+    await this.sendBlock(index, nodes, request.hash)
+  }
+
+  /**
+   * Sends block `index` (or only its hashes) with the proof the remote needs; resolves the proof
+   * nodes sent, or null when nothing was sent.
+   */
+  private async sendBlock(index: number, nodes: number, hash: boolean): Promise<TreeNode[] | null> {
+    // The proof and the block are read at once (each may wait on storage).
+    const value = hash ? null : this.peer.core.getBuffer(index)
+    const proof = this.peer.core.proof(index, nodes, hash, this.remoteTree)
+    const frame = await this.prepareBlock(index, proof, value)
+    if (frame === null || !this.peer.channel) return null
+    this.peer.channel.data(frame)
+    return frame.nodes
+  }
+
+  /** The Data frame for block `index` (or its hashes), or null when there is nothing to send. */
+  private async prepareBlock(
+    index: number,
+    proving: Promise<Proof | null>,
+    reading: Promise<Buffer> | null,
+  ): Promise<OutgoingData | null> {
+    const [proof, value] = await Promise.all([proving, reading])
+    if (!proof) return null
+    if (value !== null) {
+      if (!this.peer.uploading || !this.peer.channel) return null
+      this.peer.core.emit('upload', index, value, this.peer)
+    }
+    if (index + 1 > this.peer.remoteLength) {
+      this.peer.remoteLength = index + 1
+      this.peer.updateEnd()
+    }
+    return { index, value, nodes: proof.nodes, signature: proof.signature }
+  }
+
+  /** Whether block `index` may be pushed: the remote takes pushes and lacks it, we have it. */
+  private pushable(index: number): boolean {
+    if (this.peer.closed || !this.peer.uploading || !this.peer.channel) return false
+    if (!this.peer.remoteExtensions.includes(PUSH_EXTENSION)) return false
+    if (!Number.isSafeInteger(index) || index < 0) return false
+    return !this.peer.remoteBitfield.get(index) && (this.peer.core.bitfield as Bitfield).get(index)
+  }
+
+  /**
+   * A peer that takes pushes stores what verifies or ends the channel (it never drops a block
+   * silently), so it now has the leaf, these nodes and the parents they prove: the next push
+   * stops at them instead of repeating the uncles and a signature.
+   */
+  private pushed(index: number, nodes: readonly TreeNode[]): void {
+    this.peer.remoteBitfield.set(index, true)
+    setNode(this.remoteTree, 2 * index)
+    for (const node of nodes) setNode(this.remoteTree, node.index)
+  }
+
+  /** A block the remote did not ask for, when it announced it stores pushed blocks. */
+  async pushBlock(index: number): Promise<boolean> {
+    if (!this.pushable(index)) return false
+    const sent = await this.sendBlock(index, 0, false)
+    if (sent === null) return false
+    this.pushed(index, sent)
+    return true
+  }
+
+  /**
+   * Pushes several blocks; their frames are sent together once all are ready, so they leave in
+   * one write. Proofs are planned in order first, each stopping at the nodes the earlier ones of
+   * this batch carry, then every block and node is read at once (one wait on storage, not one
+   * per block). The batch's nodes are credited to the remote only as the frames are sent:
+   * anything sent meanwhile (another batch, an answer) is planned without them, since it may
+   * reach the remote first.
+   */
+  async pushBlocks(indexes: readonly number[]): Promise<boolean[]> {
+    const sent = indexes.map(() => false)
+    const planned = new SparseTreeBits()
+    const remote = this.remoteTree
+    const plan: TreeBits = {
+      getTree: (n) => remote.getTree(n) || planned.getTree(n),
+      setTreeBit: (n, value) => planned.setTreeBit(n, value),
+      get treeLength() {
+        return Math.max(remote.treeLength, planned.treeLength)
+      },
+    }
+    const core = this.peer.core
+    const preparing: Promise<OutgoingData | null>[] = []
+    const positions: number[] = []
+    const batch = new Set<number>()
+    for (let i = 0; i < indexes.length; i++) {
+      const index = indexes[i]
+      if (batch.has(index) || !this.pushable(index)) continue
+      const proofPlan = core.planProof(index, 0, false, plan)
+      if (proofPlan === null) continue
+      batch.add(index)
+      setNode(planned, 2 * index)
+      for (const n of proofPlan.nodes) setNode(planned, n)
+      const frame = this.prepareBlock(index, core.loadProof(proofPlan), core.getBuffer(index))
+      preparing.push(frame.catch(() => null))
+      positions.push(i)
+    }
+    const frames = await Promise.all(preparing)
+    const channel = this.peer.channel
+    if (channel === null || this.peer.closed) return sent
+    for (let k = 0; k < frames.length; k++) {
+      const frame = frames[k]
+      // Later proofs may stop at this frame's nodes: without it they would not verify.
+      if (frame === null) break
+      this.pushed(frame.index, frame.nodes)
+      channel.data(frame)
+      sent[positions[k]] = true
+    }
+    return sent
+  }
+}
