@@ -53,9 +53,15 @@ export function parentHash(a: TreeNode, b: TreeNode, out: Buffer = Buffer.allocU
   return out
 }
 
+// Reused scratch for treeHash's input: a core has at most 53 roots (lengths below 2^53), and a
+// fresh buffer per signed append kept Node's buffer pool allocating new (slow to fault) pages.
+const MAX_ROOTS = 64
+const rootsScratch = Buffer.alloc(1 + 48 * MAX_ROOTS)
+
 /** The tree hash of a list of roots: BLAKE2b-256(0x02 ‖ (hash ‖ u64be(index) ‖ u64be(size))*). */
 export function treeHash(roots: readonly TreeNode[], out: Buffer = Buffer.allocUnsafe(32)): Buffer {
-  const buf = Buffer.allocUnsafe(1 + 48 * roots.length)
+  const size = 1 + 48 * roots.length
+  const buf = roots.length <= MAX_ROOTS ? rootsScratch.subarray(0, size) : Buffer.allocUnsafe(size)
   buf[0] = ROOT_TYPE
   let offset = 1
   for (const root of roots) {
