@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events'
 import type { ProtocolStream } from '@hyperstack/hypercore-protocol'
 import * as flat from 'flat-tree'
 import type { Readable, Writable } from 'streamx'
+import { AppendBatcher, type PendingAppend } from './append-batcher.js'
 import { Bitfield } from './bitfield.js'
 import { BlockReader } from './block-reader.js'
 import { type Codec, encodeBlock, toCodec } from './codecs.js'
@@ -85,13 +86,6 @@ export interface CoreReplicator {
   close(): void
 }
 
-interface PendingAppend {
-  blocks: Buffer[]
-  durable: boolean
-  resolve: (seq: number) => void
-  reject: (err: Error) => void
-}
-
 type HypercoreEvents = {
   ready: []
   append: []
@@ -148,8 +142,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   private openPromise: Promise<void> | null = null
   private closePromise: Promise<void> | null = null
   private merkle: MerkleTree | null = null
-  private appendQueue: PendingAppend[] = []
-  private appending: Promise<void> | null = null
+  private readonly appends: AppendBatcher
   /** Tree nodes, from memory when possible. */
   private readonly nodes: TreeNodes
   /** Block offsets and reads (with read-ahead for sequential readers). */
@@ -214,6 +207,10 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
       this.nodes,
       () => this.bitfield as Bitfield,
       () => this.length,
+    )
+    this.appends = new AppendBatcher(
+      () => this.ready(),
+      (batch) => this.appendBatch(batch),
     )
     this.extensions = new FeedExtensions(() => this.replicatorPeers())
     this.allowPush = o.allowPush ?? HYPERCORE_DEFAULTS.allowPush
@@ -360,56 +357,20 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     }
     if (this.closed || this.closePromise)
       return Promise.reject(new ClosedError('Hypercore is closed'))
-    return new Promise<number>((resolve, reject) => {
-      this.appendQueue.push({
-        blocks: blocksOut,
-        durable: !!opts.durable || this.durable,
-        resolve,
-        reject,
-      })
-      if (!this.appending) this.appending = this.drainAppends(this.appendQueue.splice(0))
-    })
+    return this.appends.push(blocksOut, !!opts.durable || this.durable)
   }
 
   /** Makes every append so far durable (one fsync for all of them). */
   async flush(): Promise<void> {
     await this.ready()
-    while (this.appending) await this.appending
+    await this.appends.idle()
     await this.settleSignatures()
     await this.syncBitfield()
     await this.writeChain
     await this.storage.sync()
   }
 
-  private async drainAppends(first: PendingAppend[]): Promise<void> {
-    // The first call runs alone and the ones made meanwhile are merged into one batch with one
-    // signature, as hypercore@9's atomic-batcher does; so signatures files match the original's.
-    try {
-      await this.ready()
-    } catch (err) {
-      const failed = first.concat(this.appendQueue.splice(0))
-      for (const p of failed) p.reject(err as Error)
-      this.appending = null
-      return
-    }
-    let next: PendingAppend[] = first
-    while (next.length) {
-      const batch = next
-      try {
-        const seq = await this.appendBatch(batch)
-        let s = seq
-        for (const p of batch) {
-          p.resolve(s)
-          s += p.blocks.length
-        }
-      } catch (err) {
-        for (const p of batch) p.reject(err as Error)
-      }
-      next = this.appendQueue.splice(0)
-    }
-    this.appending = null
-  }
-
+  /** Writes one batch of appends: data, tree nodes, then (later, coalesced) bits and signature. */
   private async appendBatch(batch: PendingAppend[]): Promise<number> {
     if (this.closed) throw new ClosedError('Hypercore is closed')
     if (!this.writable || (!this.secretKey && this.live)) {
@@ -1037,7 +998,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     } catch {
       // Opening failed: storage is already closed or never opened.
     }
-    while (this.appending) await this.appending
+    await this.appends.idle()
     await this.settleSignatures().catch(() => {})
     if (this.bitfield) await this.syncBitfield().catch(() => {})
     await this.writeChain
