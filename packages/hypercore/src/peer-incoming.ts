@@ -30,6 +30,9 @@ export class IncomingData {
   private storing = 0
   private storesSettled: Promise<void> = Promise.resolve()
   private storesScheduled = false
+  /** Extension messages waiting for the Data before them (in order, on their own chain). */
+  private heldChain: Promise<void> = Promise.resolve()
+  private held = 0
 
   /** `from` is the peer the Data comes from (passed on to the core's events). */
   constructor(
@@ -40,10 +43,12 @@ export class IncomingData {
   /**
    * Runs `run` at once when no Data is queued and no store is under way, else once the Data
    * that arrived before it are verified and stored (a handler of an extension message that
-   * follows pushed blocks finds them).
+   * follows pushed blocks finds them). Data arriving after it do not wait for it: a lookup's
+   * next answer is verified while the previous answer's blocks are still being stored.
    */
   afterPending(run: () => void): void {
     if (
+      this.held === 0 &&
       this.pending === 0 &&
       this.storing === 0 &&
       this.toStore.length === 0 &&
@@ -52,7 +57,21 @@ export class IncomingData {
       run()
       return
     }
-    this.chain = this.chain.then(() => this.storesSettled).then(run)
+    const before = this.chain
+    this.held++
+    this.heldChain = this.heldChain
+      .then(() => before)
+      .then(() => {
+        // The Data before it are verified; stores that wait for a burst going on after it
+        // start now.
+        void this.flushStores()
+        return this.storesSettled
+      })
+      .then(run)
+      .catch(noop)
+      .finally(() => {
+        this.held--
+      })
   }
 
   /** Runs `run` after the Data queued before it (verification happens in arrival order). */

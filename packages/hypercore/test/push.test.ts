@@ -1,7 +1,7 @@
 import RAM from 'random-access-memory'
 // Pushing blocks a peer did not ask for: only to cores opened with allowPush, verified before stored,
 // and delivered before the extension message that follows them.
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   type ExtensionPeer,
   Hypercore,
@@ -227,12 +227,8 @@ describe('push', () => {
         super.read(offset, size, cb)
       }
     }
-    const files = new Map<string, RAM>()
-    const storage = (name: string): RandomAccessStorage => {
-      const file = name === 'data' ? new FlakyData() : new RAM()
-      files.set(name, file)
-      return file
-    }
+    const storage = (name: string): RandomAccessStorage =>
+      name === 'data' ? new FlakyData() : new RAM()
     const { writer, reader, peer } = await pushPair(storage)
     const errors: Error[] = []
     reader.on('peer-error', (err: Error) => errors.push(err))
@@ -253,6 +249,52 @@ describe('push', () => {
     }
     expect(errors).toEqual([])
     expect(reader.peers).toHaveLength(1)
+  })
+
+  it('an extension message sees the blocks pushed before it stored, with more Data right behind it', async () => {
+    const writer = core()
+    const blocks: string[] = []
+    for (let i = 0; i < 16; i++) blocks.push(`block ${i}`)
+    await writer.append(blocks)
+    const note = writer.registerExtension('note', {})
+    const reader = core(writer.key, { sparse: true, allowPush: true })
+    await reader.ready()
+    let seenInHandler: boolean[] | null = null
+    reader.registerExtension('note', {
+      onmessage: () => {
+        seenInHandler = [1, 2].map((i) => reader.has(i))
+      },
+    })
+    const s1 = writer.replicate(true, { live: true })
+    const s2 = reader.replicate(false, { live: true })
+    closers.push(() => {
+      s1.destroy()
+      s2.destroy()
+    })
+    s2.pipe(s1)
+    // What the writer sends is held back, then delivered as one chunk: pushes, the extension
+    // message, and more pushes, all read by the reader in one go.
+    let holding = false
+    const held: Buffer[] = []
+    s1.on('data', (chunk: Buffer) => {
+      if (holding) held.push(chunk)
+      else s2.write(chunk)
+    })
+    const opened = new Promise<void>((resolve) => reader.once('peer-open', () => resolve()))
+    await opened
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    const peer = writer.peers[0] as unknown as ExtensionPeer
+    holding = true
+    expect(await writer.pushBatch(peer, [1, 2])).toEqual([true, true])
+    note.send(Buffer.from('after 1 and 2'), peer)
+    expect(await writer.pushBatch(peer, [3, 4])).toEqual([true, true])
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    holding = false
+    expect(held.length).toBeGreaterThan(0)
+    s2.write(Buffer.concat(held))
+    await downloaded(reader, 4)
+    await vi.waitFor(() => expect(seenInHandler).not.toBeNull())
+    expect(seenInHandler).toEqual([true, true])
   })
 
   it('pushBatch to a peer that refuses pushes sends nothing', async () => {
