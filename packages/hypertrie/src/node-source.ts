@@ -147,7 +147,10 @@ export class NodeSource {
       } catch {
         return this.load(seq, opts) // the read reports it
       }
-      this.cache.set(seq, node)
+      // Cached only while the cache has room: the feed holds the block in memory (decoding it
+      // again is cheap while it does), and a listing's 100k nodes would otherwise push the
+      // trie's upper levels out of the cache, and churn it, for nothing.
+      if (!this.cache.full) this.cache.set(seq, node)
       return node.isReset ? null : node
     }
     return this.load(seq, opts)
