@@ -54,6 +54,29 @@ export class RemoteBitfield {
 
   /** ORs in an MSB-first bitfield starting at block `start`; returns the highest set index or -1. */
   fill(bits: Uint8Array, start: number): number {
+    // a have's bitfield starts on a byte boundary (it names whole bytes of blocks): OR whole
+    // bytes into the pages (a 4096-block have is 512 writes, not 4096 bit sets)
+    if (start % 8 !== 0) return this.fillBits(bits, start)
+    let last = -1
+    let pageIndex = -1
+    let page: Uint8Array = FULL
+    for (let byte = 0; byte < bits.length; byte++) {
+      const b = bits[byte]
+      if (!b) continue
+      const i = start + 8 * byte
+      const p = Math.floor(i / PAGE_BITS)
+      if (p !== pageIndex) {
+        page = this.writable(p)
+        pageIndex = p
+      }
+      page[(i % PAGE_BITS) >> 3] |= b
+      // the lowest-order set bit is the highest index (MSB first)
+      last = i - 24 + Math.clz32(b & -b)
+    }
+    return last
+  }
+
+  private fillBits(bits: Uint8Array, start: number): number {
     let last = -1
     for (let byte = 0; byte < bits.length; byte++) {
       const b = bits[byte]

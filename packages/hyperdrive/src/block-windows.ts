@@ -40,7 +40,10 @@ interface Window {
 }
 
 export class BlockWindows {
+  /** The windows in the order they were read (eviction order)... */
   private readonly windows = new Map<number, Window>()
+  /** ...and by id, for lookups on every block of a listing. */
+  private byId: (Window | undefined)[] = []
   private readonly loading = new Map<number, Promise<Window | null>>()
   /** Misses per window id (while below READ_ON_MISS). */
   private misses = new Map<number, number>()
@@ -56,8 +59,23 @@ export class BlockWindows {
 
   /** Block `index` when its window is in memory (no read, no promise); else null. */
   peek(index: number): Buffer | null {
-    const w = this.windows.get(Math.floor(index / WINDOW_BLOCKS))
+    const w = this.byId[Math.floor(index / WINDOW_BLOCKS)]
     return w === undefined ? null : blockOf(w, index)
+  }
+
+  /**
+   * peek without a view: the window's bytes, with block `index` at `span.start` up to
+   * `span.end`; null when its window is not in memory.
+   */
+  peekSpan(index: number, span: { start: number; end: number }): Buffer | null {
+    const w = this.byId[Math.floor(index / WINDOW_BLOCKS)]
+    if (w === undefined) return null
+    const k = index - w.start
+    if (k < 0 || k >= w.ends.length) return null
+    w.served++
+    span.start = k === 0 ? 0 : w.ends[k - 1]
+    span.end = w.ends[k]
+    return w.bytes
   }
 
   /**
@@ -67,7 +85,7 @@ export class BlockWindows {
    */
   get(index: number): Buffer | Promise<Buffer | null> | null {
     const id = Math.floor(index / WINDOW_BLOCKS)
-    const w = this.windows.get(id)
+    const w = this.byId[id]
     if (w !== undefined) return blockOf(w, index)
     if (this.off) return null
     // block 0 is the trie's header: windows hold node blocks only
@@ -92,6 +110,7 @@ export class BlockWindows {
   /** Drops every window (the listing ended). */
   clear(): void {
     this.windows.clear()
+    this.byId = []
     this.misses = new Map()
     this.bytes = 0
     this.wasted = 0
@@ -108,6 +127,9 @@ export class BlockWindows {
       if (ends === null) return null
       const w: Window = { start, bytes, ends, served: 0 }
       this.windows.set(id, w)
+      // grown one slot at a time so the array stays dense (a far index would make it a dictionary)
+      while (this.byId.length <= id) this.byId.push(undefined)
+      this.byId[id] = w
       this.bytes += bytes.byteLength
       this.evict()
       return w
@@ -122,6 +144,7 @@ export class BlockWindows {
     for (const [id, w] of this.windows) {
       if (this.bytes <= this.limit) return
       this.windows.delete(id)
+      this.byId[id] = undefined
       this.bytes -= w.bytes.byteLength
       // Windows evicted before serving much mean the listing spans more than fits: reading
       // whole windows then costs more than it saves.

@@ -183,15 +183,15 @@ export interface DriveTrie {
   iterator(prefix: string, opts?: TrieIteratorOptions): AsyncIterable<TrieEntry>
   list(prefix: string, opts?: { hidden?: boolean }): Promise<TrieEntry[]>
   /**
-   * Calls `visit` with the outer key and value of every node `iterator` would give, without
-   * building entries (names-only listings of huge directories). Resolves false when it cannot
+   * Calls `visit` with the outer key and the node (its value read only when asked for) of every
+   * node `iterator` would give, without building entries (names-only listings of huge directories). Resolves false when it cannot
    * (the prefix lies in, or the listing enters, a mounted trie): the caller then discards what
    * was visited and lists through `iterator`. Optional: tries without it use `iterator`.
    */
   scan?(
     prefix: string,
     opts: TrieIteratorOptions,
-    visit: (key: string, value: Buffer | null) => void,
+    visit: (key: string, node: { readonly valueBuffer: Buffer | null }) => void,
   ): Promise<boolean>
   mount(key: string, mountKey: Buffer, opts?: TrieMountOptions): Promise<void>
   unmount(key: string): Promise<void>

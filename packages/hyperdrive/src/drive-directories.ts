@@ -76,9 +76,9 @@ async function namesOf(trie: DriveTrie, path: string, noMounts: boolean): Promis
   const complete = await trie.scan(
     dirKey,
     { recursive: false, noMounts, gt: false },
-    (key, value) => {
+    (key, node) => {
       if (key === dirKey) {
-        self = value
+        self = node.valueBuffer
         return
       }
       const rel =

@@ -84,8 +84,11 @@ async function fileLocation(
   // length with their blocks (a fresh replica's first read then costs no update round trip).
   const known = () => Math.max(core.length, core.remoteLength ?? 0)
   if (end > known() && !core.writable && core.update) {
-    // A remote core may simply not be known that far yet: ask peers once.
-    await core.update({ ifAvailable: true, minLength: end }).catch(() => {})
+    // A remote core may simply not be known that far yet: ask peers once. A peer announcing
+    // the blocks is enough (the update goes on to verify a signed length, a round trip the
+    // reads' own proofs make anyway).
+    const updated = core.update({ ifAvailable: true, minLength: end }).catch(() => {})
+    await untilAnnounced(core, () => known() >= end, updated)
   }
   if (end > known()) {
     throw new ContentMismatchError(
@@ -94,6 +97,25 @@ async function fileLocation(
     )
   }
   return blocksOf(core, st, name)
+}
+
+/** Resolves once `enough()` holds after a peer's announcement, or once `done` settles. */
+function untilAnnounced(
+  core: DriveCore,
+  enough: () => boolean,
+  done: Promise<unknown>,
+): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const onUpdate = () => {
+      if (enough()) finish()
+    }
+    const finish = () => {
+      core.removeListener('remote-update', onUpdate)
+      resolve()
+    }
+    core.on('remote-update', onUpdate)
+    done.then(finish)
+  })
 }
 
 /** The whole file (or a range) of `path` (normalised) as one Buffer. */

@@ -187,7 +187,7 @@ export class HypertrieDriveTrie implements DriveTrie {
   async scan(
     prefix: string,
     opts: TrieIteratorOptions,
-    visit: (key: string, value: Buffer | null) => void,
+    visit: (key: string, node: { readonly valueBuffer: Buffer | null }) => void,
   ): Promise<boolean> {
     const controller = this.controller
     if ((await controller.loadMount(prefix)).trie !== controller) return false
@@ -203,19 +203,17 @@ export class HypertrieDriveTrie implements DriveTrie {
     const feed = controller.trie.feed
     const listing = feed instanceof CoreTrieFeed ? feed : null
     listing?.beginListing()
-    // A trie iterator with nextSync (hypertrie's, once it has it) hands out nodes it can have
-    // without waiting at once: no promise per entry.
-    const direct: TrieIterator<Buffer> & {
-      nextSync?(): HypertrieNode<Buffer> | null | undefined
-    } = it
     try {
       for (;;) {
-        let n = direct.nextSync?.()
-        if (n === undefined) n = await it.next()
+        // the stored nodes, not the public ones: no value decoded (or even viewed) per entry,
+        // and no promise per entry while the nodes are at hand
+        let n = it.nextNodeSync()
+        if (n === undefined) n = await it.nextNode()
         if (n === null) break
-        if (nests && n.flags === MOUNT_FLAG && (opts.recursive || n.key === prefix)) return false
+        if (nests && n.userFlags === MOUNT_FLAG && (opts.recursive || n.key === prefix))
+          return false
         if (gt && n.key === prefix) continue
-        visit(n.key, n.valueBuffer)
+        visit(n.key, n)
       }
     } finally {
       listing?.endListing()

@@ -1,6 +1,7 @@
 // Presents a drive core as the TrieFeed @hyperstack/hypertrie reads and appends to, checking
 // that blocks are bytes (hostile or mis-encoded cores give a typed error, not a crash).
 import type {
+  BlockSpan,
   TrieExtensionChannel,
   TrieExtensionHandlers,
   TrieFeed,
@@ -88,6 +89,11 @@ export class CoreTrieFeed implements TrieFeed {
    */
   getCached(index: number): Uint8Array | null {
     return this.listings > 0 && this.windows !== null ? this.windows.peek(index) : null
+  }
+
+  /** getCached as the window's buffer and the block's place in it (no view per block). */
+  getCachedSpan(index: number, span: BlockSpan): Uint8Array | null {
+    return this.listings > 0 && this.windows !== null ? this.windows.peekSpan(index, span) : null
   }
 
   get(index: number, opts?: TrieFeedGetOptions): Promise<Uint8Array> {

@@ -24,6 +24,12 @@ export interface TrieExtensionHandlers {
   onmessage(message: Buffer, peer: unknown): void
 }
 
+/** Where a block lies in a larger buffer (filled in by TrieFeed.getCachedSpan). */
+export interface BlockSpan {
+  start: number
+  end: number
+}
+
 export interface TrieFeed {
   readonly key: Buffer | null
   readonly discoveryKey: Buffer | null
@@ -45,6 +51,11 @@ export interface TrieFeed {
    * read), else null: the trie then decodes the node without a promise.
    */
   getCached?(index: number): Uint8Array | null
+  /**
+   * getCached without making a view: the buffer holding block `index`, its bytes at
+   * `span.start` up to `span.end` (set by the call), or null.
+   */
+  getCachedSpan?(index: number, span: BlockSpan): Uint8Array | null
   update?(opts?: TrieFeedUpdateOptions): Promise<unknown>
   download?(range: { start: number; end: number; blocks?: number[] }): unknown
   registerExtension?(name: string, handlers: TrieExtensionHandlers): TrieExtensionChannel

@@ -684,6 +684,17 @@ function toStream<X>(src: NextSource<X>): Readable {
 }
 
 /** Async iterable over finalised nodes; `checkpoint()` resumes it later. */
+/** A stored node as TrieIterator.nextNodeSync hands it out (read only). */
+export interface StoredNodeView {
+  readonly seq: number
+  readonly key: string
+  /** The value's bytes (null when the node has none), viewed on first read. */
+  readonly valueBuffer: Buffer | null
+  /** User flags, as HypertrieNode.flags. */
+  readonly userFlags: number
+  readonly hidden: boolean
+}
+
 export class TrieIterator<T = unknown> implements AsyncIterable<HypertrieNode<T>> {
   constructor(
     private readonly trie: Hypertrie<T>,
@@ -697,6 +708,19 @@ export class TrieIterator<T = unknown> implements AsyncIterable<HypertrieNode<T>
   nextSync(): HypertrieNode<T> | null | undefined {
     const n = this.inner.nextSync()
     return n === undefined ? undefined : n === null ? null : this.trie.final(n)
+  }
+
+  /**
+   * nextSync without building the public node: the stored node, its value left undecoded (and
+   * its bytes not even viewed until `valueBuffer` is read). For scans over huge listings.
+   */
+  nextNodeSync(): StoredNodeView | null | undefined {
+    return this.inner.nextSync()
+  }
+
+  /** next() as nextNodeSync gives nodes. */
+  nextNode(): Promise<StoredNodeView | null> {
+    return this.inner.next()
   }
 
   next(): Promise<HypertrieNode<T> | null> {

@@ -5,6 +5,7 @@ export {
   TrieHistory,
   TrieDiff,
   type HypertrieNode,
+  type StoredNodeView,
   type HypertrieDiffEntry,
   type HypertrieOptions,
   type PutOptions,
@@ -18,6 +19,7 @@ export type { DiffOptions } from './diff.js'
 export type { HistoryOptions } from './history.js'
 export { TrieWatcher } from './watch.js'
 export type {
+  BlockSpan,
   TrieFeed,
   TrieFeedGetOptions,
   TrieFeedUpdateOptions,

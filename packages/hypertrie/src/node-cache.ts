@@ -35,6 +35,11 @@ export class NodeCache {
     this.ring = new Float64Array(this.size)
   }
 
+  /** True when a new entry would evict one. */
+  get full(): boolean {
+    return this.count === this.size
+  }
+
   get(seq: number): TrieNode | undefined {
     const page = this.pages[seq >>> PAGE_BITS]
     if (page === undefined) return undefined

@@ -2,7 +2,7 @@
 // cache so hot loops only await on a miss. Iterators over a local feed read whole windows of
 // blocks at once (one storage read for many nodes) when the feed can read ranges.
 import { DecodeError } from './errors.js'
-import type { TrieFeed, TrieFeedGetOptions } from './feed.js'
+import type { BlockSpan, TrieFeed, TrieFeedGetOptions } from './feed.js'
 import { splitNodeBlocks } from './messages/node-message.js'
 import type { NodeCache } from './node-cache.js'
 import { type KeyHash, TrieNode } from './trie-node.js'
@@ -29,6 +29,9 @@ interface WindowRead {
 /** A loaded node, or null for "no node" (seq 0 or the reset node). */
 export type MaybeNode = TrieNode | null
 export type NodeLoader = (seq: number) => MaybeNode | Promise<MaybeNode>
+
+// getCachedSpan's answer, read at once after each call
+const SPAN: BlockSpan = { start: 0, end: 0 }
 
 export class NodeSource {
   readonly feed: TrieFeed
@@ -125,15 +128,29 @@ export class NodeSource {
   read(seq: number, opts?: ReadOptions): MaybeNode | Promise<MaybeNode> {
     const hit = this.peek(seq)
     if (hit !== undefined) return hit
-    const now = seq > 0 && this.feed.getCached ? this.feed.getCached(seq) : null
+    const feed = this.feed
+    let now: Uint8Array | null = null
+    let start = 0
+    let end = 0
+    if (seq > 0 && feed.getCachedSpan) {
+      now = feed.getCachedSpan(seq, SPAN)
+      start = SPAN.start
+      end = SPAN.end
+    } else if (seq > 0 && feed.getCached) {
+      now = feed.getCached(seq)
+      if (now) end = now.length
+    }
     if (now) {
       let node: TrieNode
       try {
-        node = TrieNode.decode(now, seq, this.hash)
+        node = TrieNode.decodeAt(now, start, end, seq, this.hash)
       } catch {
         return this.load(seq, opts) // the read reports it
       }
-      this.cache.set(seq, node)
+      // Cached only while the cache has room: the feed holds the block in memory (decoding it
+      // again is cheap while it does), and a listing's 100k nodes would otherwise push the
+      // trie's upper levels out of the cache, and churn it, for nothing.
+      if (!this.cache.full) this.cache.set(seq, node)
       return node.isReset ? null : node
     }
     return this.load(seq, opts)

@@ -1,8 +1,7 @@
-// Keys → components → SipHash-2-4 (sodium crypto_shorthash, zero key) → 2-bit path digits, as
+// Keys → components → SipHash-2-4 (crypto_shorthash, zero key; siphash.ts) → 2-bit path digits, as
 // hypertrie@5's lib/node.js: digit 0 is the hidden bit, 32 digits per component, then terminator 4.
-import sodium from 'sodium-native'
+import { sipHashInto } from './siphash.js'
 
-const ZERO_KEY = Buffer.alloc(16)
 export const TERMINATOR = 4
 
 /** Drops one leading "/" (hypertrie@5's normalizeKey). */
@@ -18,21 +17,17 @@ export function splitKey(key: string): string[] {
   return list
 }
 
-// Components are written into one scratch buffer to hash them without allocating per call.
+// Keys are written into one scratch buffer to hash them without allocating per call.
 const SCRATCH = Buffer.allocUnsafe(4096)
-const OUT = Buffer.allocUnsafe(8)
 
 /** Eight SipHash bytes per component, concatenated. */
 export function hashComponents(components: string[]): Uint8Array {
   const out = Buffer.allocUnsafe(8 * components.length)
   for (let i = 0; i < components.length; i++) {
     const c = components[i]
-    const input =
-      c.length * 3 <= SCRATCH.length
-        ? SCRATCH.subarray(0, SCRATCH.write(c, 0, 'utf-8'))
-        : Buffer.from(c, 'utf-8')
-    sodium.crypto_shorthash(OUT, input, ZERO_KEY)
-    out.set(OUT, i * 8)
+    const input = c.length * 3 <= SCRATCH.length ? SCRATCH : Buffer.from(c, 'utf-8')
+    const n = input === SCRATCH ? SCRATCH.write(c, 0, 'utf-8') : input.length
+    sipHashInto(input, 0, n, out, i * 8)
   }
   return out
 }
@@ -47,31 +42,34 @@ const PATH_SCRATCH = Buffer.allocUnsafeSlow(1024)
  * bytes ("/" never occurs inside a multi-byte sequence).
  */
 export function hashKey(key: string): string {
-  const bytes =
-    key.length * 3 <= SCRATCH.length
-      ? SCRATCH.subarray(0, SCRATCH.write(key, 0, 'utf-8'))
-      : Buffer.from(key, 'utf-8')
-  const n = bytes.length
+  if (key.length * 3 <= SCRATCH.length)
+    return hashKeyBytes(SCRATCH, 0, SCRATCH.write(key, 0, 'utf-8'))
+  const bytes = Buffer.from(key, 'utf-8')
+  return hashKeyBytes(bytes, 0, bytes.length)
+}
+
+/** hashKey of the key whose UTF-8 bytes are `bytes[from, to)`, read in place. */
+export function hashKeyBytes(bytes: Uint8Array, from: number, to: number): string {
+  const n = to - from
   // splitKey drops one empty first part (the key is empty or starts with "/") and then one
   // empty last part (the key ends with "/" and parts remain)
-  let start = 0
-  if (n === 0 || bytes[0] === SLASH) start = 1
-  let end = n
-  if (start <= n - 1 && bytes[n - 1] === SLASH) end = n - 1
+  let start = from
+  if (n === 0 || bytes[from] === SLASH) start = from + 1
+  let end = to
+  if (start <= to - 1 && bytes[to - 1] === SLASH) end = to - 1
   // parts of bytes[start, end): separators + 1, none when the shifted key had nothing left
   let count = 0
-  if (start <= end && !(start > n - 1 && end === n)) {
+  if (start <= end && !(start > to - 1 && end === to)) {
     count = 1
     for (let k = start; k < end; k++) if (bytes[k] === SLASH) count++
   }
   const out = 8 * count <= PATH_SCRATCH.length ? PATH_SCRATCH : Buffer.allocUnsafe(8 * count)
-  let from = start
+  let at = start
   for (let c = 0; c < count; c++) {
-    let to = from
-    while (to < end && bytes[to] !== SLASH) to++
-    sodium.crypto_shorthash(OUT, bytes.subarray(from, to), ZERO_KEY)
-    OUT.copy(out, c * 8)
-    from = to + 1
+    let stop = at
+    while (stop < end && bytes[stop] !== SLASH) stop++
+    sipHashInto(bytes, at, stop, out, c * 8)
+    at = stop + 1
   }
   return out.toString('latin1', 0, 8 * count)
 }

@@ -78,28 +78,61 @@ export function decodeTrieBuffer(buf: Uint8Array, maxLength: number): BucketTabl
  * backwards in the log, so anything else (itself, a newer block, past the feed end) is
  * corruption; refusing it rules out cycles and waits on blocks that will never exist.
  */
-export function checkTrieBuffer(buf: Uint8Array, maxLength: number, seq: number): void {
-  const r = new ProtoReader(buf)
-  const len = r.varint()
+export function checkTrieBuffer(
+  buf: Uint8Array,
+  maxLength: number,
+  seq: number,
+  start = 0,
+  end = buf.length,
+): void {
+  const len = checkedVarint(buf, start, end)
   if (len > maxLength)
     throw new DecodeError(`bucket table length ${len} exceeds path length ${maxLength}`)
+  let at = varintEnd
   let last = -1
-  while (!r.done) {
-    const i = r.varint()
+  while (at < end) {
+    const i = checkedVarint(buf, at, end)
     if (i >= len) throw new DecodeError(`bucket at position ${i} past table length ${len}`)
     // hypertrie@5 writes buckets in ascending position order, and tables are read in place
     // with a forward cursor: anything else is corruption
     if (i <= last) throw new DecodeError(`bucket at position ${i} after position ${last}`)
     last = i
-    let bits = r.varint()
+    let bits = checkedVarint(buf, varintEnd, end)
+    at = varintEnd
     if (bits >= 2 ** MAX_SLOTS) throw new DecodeError(`bucket at position ${i} has too many slots`)
-    while (bits) {
+    for (; bits; bits >>>= 1) {
       if (bits & 1) {
-        const s = r.varint()
+        const s = checkedVarint(buf, at, end)
+        at = varintEnd
         if (s >= seq)
           throw new CorruptNodeError(seq, `bucket ${i} points at block ${s}, not an older block`)
       }
-      bits >>>= 1
     }
   }
+}
+
+// checkTrieBuffer's varints, as ProtoReader reads them (at most 8 bytes, below 2^53) but with
+// no reader object; `varintEnd` is where the last one ended
+let varintEnd = 0
+function checkedVarint(buf: Uint8Array, at: number, end: number): number {
+  let b = at < end ? buf[at++] : -1
+  if (b < 0) throw new DecodeError('truncated varint')
+  if (b < 128) {
+    varintEnd = at
+    return b
+  }
+  let result = b & 127
+  let mul = 128
+  for (let k = 1; k < 8; k++) {
+    if (at >= end) throw new DecodeError('truncated varint')
+    b = buf[at++]
+    result += (b & 127) * mul
+    if (b < 128) {
+      if (result > Number.MAX_SAFE_INTEGER) throw new DecodeError('varint exceeds 2^53')
+      varintEnd = at
+      return result
+    }
+    mul *= 128
+  }
+  throw new DecodeError('varint too long')
 }

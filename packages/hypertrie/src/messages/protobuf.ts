@@ -88,14 +88,37 @@ export function uintFieldLength(field: number, value: number): number {
 
 /** Sequential reader over one message (or one embedded message). */
 export class ProtoReader {
-  readonly buf: Uint8Array
+  buf: Uint8Array
   offset: number
-  readonly end: number
+  end: number
 
   constructor(buf: Uint8Array, start = 0, end = buf.length) {
     this.buf = buf
     this.offset = start
     this.end = end
+  }
+
+  /** Points this reader at another message (hot decoders reuse one reader). */
+  reset(buf: Uint8Array, start: number, end: number): void {
+    this.buf = buf
+    this.offset = start
+    this.end = end
+  }
+
+  /** The next tag as field * 8 + wire type (tag() without its pair). */
+  rawTag(): number {
+    const t = this.varint()
+    if (t < 8) throw new DecodeError('field number 0')
+    return t
+  }
+
+  /** Skips a length-delimited field's body; returns where it starts (it ends at `offset`). */
+  span(): number {
+    const len = this.varint()
+    const start = this.offset
+    if (len > this.end - start) throw new DecodeError('length-delimited field runs past the end')
+    this.offset = start + len
+    return start
   }
 
   get done(): boolean {
