@@ -145,7 +145,7 @@ describe('push', () => {
     const first = ask(reader, [0])
     pair(writer, reader)
     expect((await first).sent).toEqual([1])
-    const peer = writer.peers[0] as unknown as ExtensionPeer
+    const peer: ExtensionPeer = writer.peers[0]
     expect(await writer.push(peer, 0)).toBe(false)
     expect(await writer.push(peer, 99)).toBe(false)
     expect(await writer.push(peer, -1)).toBe(false)
@@ -167,7 +167,7 @@ describe('push', () => {
     // Tamper with what the writer reads for block 1 so the pushed value no longer matches its hash.
     const getBuffer = writer.getBuffer.bind(writer)
     writer.getBuffer = async (i: number) => (i === 1 ? Buffer.from('forged') : getBuffer(i))
-    const peer = writer.peers[0] as unknown as ExtensionPeer
+    const peer: ExtensionPeer = writer.peers[0]
     expect(await writer.push(peer, 1)).toBe(true)
     await removed
     expect(errors[0]).toMatchObject({ code: expect.stringMatching(/^ERR_/) })
@@ -283,7 +283,7 @@ describe('push', () => {
     const opened = new Promise<void>((resolve) => reader.once('peer-open', () => resolve()))
     await opened
     await new Promise<void>((resolve) => setImmediate(resolve))
-    const peer = writer.peers[0] as unknown as ExtensionPeer
+    const peer: ExtensionPeer = writer.peers[0]
     holding = true
     expect(await writer.pushBatch(peer, [1, 2])).toEqual([true, true])
     note.send(Buffer.from('after 1 and 2'), peer)
@@ -304,7 +304,7 @@ describe('push', () => {
     const first = ask(reader, [1])
     pair(writer, reader)
     expect((await first).sent).toEqual([0])
-    const peer = writer.peers[0] as unknown as ExtensionPeer
+    const peer: ExtensionPeer = writer.peers[0]
     expect(await writer.pushBatch(peer, [2, 3])).toEqual([false, false])
     expect(uploads).toEqual([])
   })
