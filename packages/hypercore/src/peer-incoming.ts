@@ -44,9 +44,10 @@ export class IncomingData {
    * Runs `run` at once when no Data is queued and no store is under way, else once the Data
    * that arrived before it are verified and stored (a handler of an extension message that
    * follows pushed blocks finds them). Data arriving after it do not wait for it: a lookup's
-   * next answer is verified while the previous answer's blocks are still being stored.
+   * next answer is verified while the previous answer's blocks are still being stored. What
+   * `run` throws when held goes to `failed` (at once, it throws to the caller).
    */
-  afterPending(run: () => void): void {
+  afterPending(run: () => void, failed: (err: Error) => void): void {
     if (
       this.held === 0 &&
       this.pending === 0 &&
@@ -68,7 +69,7 @@ export class IncomingData {
         return this.storesSettled
       })
       .then(run)
-      .catch(noop)
+      .catch((err: unknown) => failed(err instanceof Error ? err : new Error(String(err))))
       .finally(() => {
         this.held--
       })

@@ -295,10 +295,14 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
   }
 
   onextension(id: number, message: Buffer): void {
-    // After the blocks that arrived before it are stored, so a handler finds them (pushes).
-    this.incoming.afterPending(() => {
-      if (!this.destroyed) this.core.extensions.onmessage(this, id, message)
-    })
+    // After the blocks that arrived before it are stored, so a handler finds them (pushes). A
+    // handler that throws ends this peer's channel, as it would have ended the stream.
+    this.incoming.afterPending(
+      () => {
+        if (!this.destroyed) this.core.extensions.onmessage(this, id, message)
+      },
+      (err) => this.destroy(err),
+    )
   }
 
   onclose(): void {

@@ -102,6 +102,54 @@ async function pushPair(writerStorage?: (name: string) => RandomAccessStorage) {
   return { writer, reader, peer, sent, chunks }
 }
 
+/**
+ * A 16-block writer pushes blocks 1 and 2, sends a 'note' extension message, then pushes 3 and 4;
+ * all of it reaches the sparse reader as ONE chunk, so the note arrives with Data queued both
+ * before and after it. `onnote` is the reader's handler; `setup` runs before connecting.
+ */
+async function pushesAroundANote(
+  onnote: (reader: Hypercore) => void,
+  setup: (reader: Hypercore) => void = () => {},
+) {
+  const writer = core()
+  const blocks: string[] = []
+  for (let i = 0; i < 16; i++) blocks.push(`block ${i}`)
+  await writer.append(blocks)
+  const note = writer.registerExtension('note', {})
+  const reader = core(writer.key, { sparse: true, allowPush: true })
+  await reader.ready()
+  reader.registerExtension('note', { onmessage: () => onnote(reader) })
+  setup(reader)
+  const removed = new Promise<void>((resolve) => reader.once('peer-remove', () => resolve()))
+  const s1 = writer.replicate(true, { live: true })
+  const s2 = reader.replicate(false, { live: true })
+  closers.push(() => {
+    s1.destroy()
+    s2.destroy()
+  })
+  s2.pipe(s1)
+  // What the writer sends is held back while `holding`, then delivered as one chunk.
+  let holding = false
+  const held: Buffer[] = []
+  s1.on('data', (chunk: Buffer) => {
+    if (holding) held.push(chunk)
+    else s2.write(chunk)
+  })
+  const opened = new Promise<void>((resolve) => reader.once('peer-open', () => resolve()))
+  await opened
+  await new Promise<void>((resolve) => setImmediate(resolve))
+  const peer: ExtensionPeer = writer.peers[0]
+  holding = true
+  expect(await writer.pushBatch(peer, [1, 2])).toEqual([true, true])
+  note.send(Buffer.from('after 1 and 2'), peer)
+  expect(await writer.pushBatch(peer, [3, 4])).toEqual([true, true])
+  await new Promise<void>((resolve) => setImmediate(resolve))
+  holding = false
+  expect(held.length).toBeGreaterThan(0)
+  s2.write(Buffer.concat(held))
+  return { writer, reader, removed }
+}
+
 /** Resolves once `reader` stores `count` blocks. */
 function downloaded(reader: Hypercore, count: number): Promise<void> {
   return new Promise<void>((resolve) => {
@@ -252,49 +300,26 @@ describe('push', () => {
   })
 
   it('an extension message sees the blocks pushed before it stored, with more Data right behind it', async () => {
-    const writer = core()
-    const blocks: string[] = []
-    for (let i = 0; i < 16; i++) blocks.push(`block ${i}`)
-    await writer.append(blocks)
-    const note = writer.registerExtension('note', {})
-    const reader = core(writer.key, { sparse: true, allowPush: true })
-    await reader.ready()
     let seenInHandler: boolean[] | null = null
-    reader.registerExtension('note', {
-      onmessage: () => {
-        seenInHandler = [1, 2].map((i) => reader.has(i))
-      },
+    const { reader } = await pushesAroundANote((r) => {
+      seenInHandler = [1, 2].map((i) => r.has(i))
     })
-    const s1 = writer.replicate(true, { live: true })
-    const s2 = reader.replicate(false, { live: true })
-    closers.push(() => {
-      s1.destroy()
-      s2.destroy()
-    })
-    s2.pipe(s1)
-    // What the writer sends is held back, then delivered as one chunk: pushes, the extension
-    // message, and more pushes, all read by the reader in one go.
-    let holding = false
-    const held: Buffer[] = []
-    s1.on('data', (chunk: Buffer) => {
-      if (holding) held.push(chunk)
-      else s2.write(chunk)
-    })
-    const opened = new Promise<void>((resolve) => reader.once('peer-open', () => resolve()))
-    await opened
-    await new Promise<void>((resolve) => setImmediate(resolve))
-    const peer: ExtensionPeer = writer.peers[0]
-    holding = true
-    expect(await writer.pushBatch(peer, [1, 2])).toEqual([true, true])
-    note.send(Buffer.from('after 1 and 2'), peer)
-    expect(await writer.pushBatch(peer, [3, 4])).toEqual([true, true])
-    await new Promise<void>((resolve) => setImmediate(resolve))
-    holding = false
-    expect(held.length).toBeGreaterThan(0)
-    s2.write(Buffer.concat(held))
     await downloaded(reader, 4)
     await vi.waitFor(() => expect(seenInHandler).not.toBeNull())
     expect(seenInHandler).toEqual([true, true])
+  })
+
+  it('a held extension handler that throws ends that peer with its error', async () => {
+    const errors: Error[] = []
+    const { reader, removed } = await pushesAroundANote(
+      () => {
+        throw new Error('the handler broke')
+      },
+      (r) => r.on('peer-error', (err: Error) => errors.push(err)),
+    )
+    await removed
+    expect(errors.map((e) => e.message)).toEqual(['the handler broke'])
+    expect(reader.peers).toHaveLength(0)
   })
 
   it('pushBatch to a peer that refuses pushes sends nothing', async () => {
