@@ -6,6 +6,47 @@ import { Worker } from 'node:worker_threads'
 
 const require = createRequire(import.meta.url)
 
+/** Int32 control words a ring thread shares with its owner: jobs submitted, jobs done, asleep. */
+export const HEAD = 0
+export const DONE = 1
+export const SLEEPING = 2
+
+/**
+ * The source of a thread serving a ring of jobs in order (a plain CommonJS script, see
+ * startHelperThread). `setup` runs once with `workerData`, `sodium` and `control` in scope; `job`
+ * runs for each job, whose counter is `done`. Between bursts the thread blocks in Atomics.wait on
+ * HEAD (SLEEPING set, so the owner knows to notify); it publishes DONE after each burst, and every
+ * `publishEvery` jobs (a power of two) within one, so the owner can use early results.
+ */
+export function ringThreadSource(setup: string, job: string, publishEvery = 0): string {
+  const publish = `Atomics.store(control, ${DONE}, done)
+    Atomics.notify(control, ${DONE})`
+  const early =
+    publishEvery > 0 ? `if ((done & ${publishEvery - 1}) === 0) {\n    ${publish}\n    }` : ''
+  return `
+const { workerData } = require('node:worker_threads')
+const sodium = require(workerData.sodium)
+const control = new Int32Array(workerData.control)
+${setup}
+let done = Atomics.load(control, ${DONE})
+for (;;) {
+  const head = Atomics.load(control, ${HEAD})
+  if (head === done) {
+    Atomics.store(control, ${SLEEPING}, 1)
+    if (Atomics.load(control, ${HEAD}) === done) Atomics.wait(control, ${HEAD}, done)
+    Atomics.store(control, ${SLEEPING}, 0)
+    continue
+  }
+  while (done !== head) {
+    ${job}
+    done = (done + 1) | 0
+    ${early}
+  }
+  ${publish}
+}
+`
+}
+
 /** Starts `source` with `workerData` (plus `sodium`, the path to load); `gone` runs if it ends. */
 export function startHelperThread(
   source: string,

@@ -4,7 +4,14 @@
 // uses the thread at a time; others, and blocks that do not fit the ring, hash inline.
 import type { Worker } from 'node:worker_threads'
 import { leafHash } from './crypto.js'
-import { currentOrStarted, startHelperThread } from './helper-thread.js'
+import {
+  DONE,
+  HEAD,
+  SLEEPING,
+  currentOrStarted,
+  ringThreadSource,
+  startHelperThread,
+} from './helper-thread.js'
 
 /** Bytes of blocks one batch may hand the thread (the drive's write stream appends 4 MiB). */
 const RING_BYTES = 4 * 1024 * 1024
@@ -17,45 +24,22 @@ export const MIN_OFFLOAD_BATCH = 256 * 1024
 const HASH_BYTES = 32
 /** A thread with no batch for this long ends (its ~10 MiB come back); the next batch starts one. */
 const IDLE_MS = 1000
-/** Int32 control words: jobs submitted, jobs hashed, whether the thread sleeps. */
-const HEAD = 0
-const DONE = 1
-const SLEEPING = 2
 
-// A plain CommonJS script (eval) so it runs the same from src (tests) and dist. The leaf hash is
-// BLAKE2b-256(0x00 ‖ u64be(size) ‖ block), as crypto.ts's leafHash.
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads')
-const sodium = require(workerData.sodium)
-const control = new Int32Array(workerData.control)
-const jobs = new Int32Array(workerData.jobs)
+// The leaf hash is BLAKE2b-256(0x00 ‖ u64be(size) ‖ block), as crypto.ts's leafHash.
+const WORKER_SOURCE = ringThreadSource(
+  `const jobs = new Int32Array(workerData.jobs)
 const hashes = Buffer.from(workerData.hashes)
 const ring = Buffer.from(workerData.ring)
-const header = Buffer.alloc(9)
-let done = Atomics.load(control, ${DONE})
-for (;;) {
-  const head = Atomics.load(control, ${HEAD})
-  if (head === done) {
-    Atomics.store(control, ${SLEEPING}, 1)
-    if (Atomics.load(control, ${HEAD}) === done) Atomics.wait(control, ${HEAD}, done)
-    Atomics.store(control, ${SLEEPING}, 0)
-    continue
-  }
-  while (done !== head) {
-    const slot = done & ${JOB_SLOTS - 1}
+const header = Buffer.alloc(9)`,
+  `const slot = done & ${JOB_SLOTS - 1}
     const offset = jobs[2 * slot]
     const size = jobs[2 * slot + 1]
     header[0] = 0
     header.writeUInt32BE(Math.floor(size / 4294967296), 1)
     header.writeUInt32BE(size >>> 0, 5)
     const out = hashes.subarray(slot * ${HASH_BYTES}, (slot + 1) * ${HASH_BYTES})
-    sodium.crypto_generichash_batch(out, [header, ring.subarray(offset, offset + size)])
-    done = (done + 1) | 0
-  }
-  Atomics.store(control, ${DONE}, done)
-  Atomics.notify(control, ${DONE})
-}
-`
+    sodium.crypto_generichash_batch(out, [header, ring.subarray(offset, offset + size)])`,
+)
 
 /** The leaf hashes of one batch; null entries (blocks the thread did not take) hash inline. */
 export type LeafHashes = (Buffer | null)[]

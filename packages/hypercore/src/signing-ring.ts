@@ -3,7 +3,14 @@
 // worker signs slots in order and moves `done`. No message, promise or buffer is made per
 // signature, so signing off the main thread costs no garbage (and no heap growth) on either side.
 import type { Worker } from 'node:worker_threads'
-import { currentOrStarted, startHelperThread } from './helper-thread.js'
+import {
+  DONE,
+  HEAD,
+  SLEEPING,
+  currentOrStarted,
+  ringThreadSource,
+  startHelperThread,
+} from './helper-thread.js'
 
 /** Slots in the ring (a power of two: positions are counters masked by SLOTS - 1). */
 export const RING_SLOTS = 1024
@@ -11,24 +18,16 @@ const MESSAGE_BYTES = 40
 const SECRET_KEY_BYTES = 64
 const SIGNATURE_BYTES = 64
 const SLOT_BYTES = MESSAGE_BYTES + SECRET_KEY_BYTES + SIGNATURE_BYTES
-/** Int32 control words: head (submitted), done (signed), and whether the worker sleeps. */
-const HEAD = 0
-const DONE = 1
-const SLEEPING = 2
 /**
  * Submissions that wake a sleeping worker at once; fewer wait for the end of the event-loop turn.
  * Waking is a futex syscall, dearer than a signature on some kernels (gVisor): once per batch.
  */
 const WAKE_BATCH = 256
 
-// A plain CommonJS script (eval) so it runs the same from src (tests) and dist. It blocks in
-// Atomics.wait between bursts, publishing `done` every few signatures so the main thread can
-// write the first signatures of a long burst while the rest are signed.
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads')
-const sodium = require(workerData.sodium)
-const { slots, slotBytes, messageBytes, keyBytes } = workerData
-const control = new Int32Array(workerData.control)
+// It publishes `done` every 256 signatures, so the main thread can write the first signatures of
+// a long burst while the rest are signed.
+const WORKER_SOURCE = ringThreadSource(
+  `const { slots, slotBytes, messageBytes, keyBytes } = workerData
 const memory = Buffer.from(workerData.memory)
 const views = []
 for (let i = 0; i < slots; i++) {
@@ -38,30 +37,12 @@ for (let i = 0; i < slots; i++) {
     key: memory.subarray(at + messageBytes, at + messageBytes + keyBytes),
     signature: memory.subarray(at + messageBytes + keyBytes, at + slotBytes),
   })
-}
-let done = Atomics.load(control, ${DONE})
-for (;;) {
-  let head = Atomics.load(control, ${HEAD})
-  if (head === done) {
-    Atomics.store(control, ${SLEEPING}, 1)
-    if (Atomics.load(control, ${HEAD}) === done) Atomics.wait(control, ${HEAD}, done)
-    Atomics.store(control, ${SLEEPING}, 0)
-    continue
-  }
-  while (done !== head) {
-    const v = views[done & (slots - 1)]
+}`,
+  `const v = views[done & (slots - 1)]
     sodium.crypto_sign_detached(v.signature, v.message, v.key)
-    v.key.fill(0) // no secret key stays in shared memory once used
-    done = (done + 1) | 0
-    if ((done & 255) === 0) {
-      Atomics.store(control, ${DONE}, done)
-      Atomics.notify(control, ${DONE})
-    }
-  }
-  Atomics.store(control, ${DONE}, done)
-  Atomics.notify(control, ${DONE})
-}
-`
+    v.key.fill(0) // no secret key stays in shared memory once used`,
+  256,
+)
 
 /** Who gets a signature once the worker made it; `token` is the number it submitted with. */
 export interface SignatureSink {
