@@ -11,6 +11,9 @@ const MAX_PAGES = 128
  * (the log is append-only and `clear` keeps the layout), so a known offset stays valid.
  */
 export class BlockOffsets {
+  /** Blocks the pages can hold at once (beyond, a random reader's pages replace each other). */
+  static readonly CAPACITY = MAX_PAGES * PAGE_SIZE
+
   private pages = new Map<number, Float64Array>()
   /** Pages with one lookup that found no offset (the second one learns a span of the page). */
   private readonly missedPages = new Set<number>()

@@ -50,7 +50,14 @@ export class BlockReader {
       return { offset: start, size: leaf.size }
     }
     // A reader jumping around one page of blocks learns the offsets near it from one tree read.
-    if (this.offsets.missed(index) && (await this.learnSpan(index))) {
+    // Not in a core larger than the pages hold: there a random reader's pages replace each other
+    // before a span pays back its 40 KiB read, and the roots and leaf below are a few cached or
+    // 40-byte reads (a 1M-file drive read 53 KiB of tree per stat, and 5x the garbage).
+    if (
+      this.length() <= BlockOffsets.CAPACITY &&
+      this.offsets.missed(index) &&
+      (await this.learnSpan(index))
+    ) {
       const learned = this.offsets.get(index)
       if (learned) return learned
     }

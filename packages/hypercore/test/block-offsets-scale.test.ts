@@ -1,0 +1,70 @@
+// Finding where a block lies in a big core: a random reader of a core larger than the offset
+// pages hold reads the block's roots and leaf (a few small reads), not the 40 KiB of leaves a
+// smaller core's reader learns a whole span from (there the pages replace each other first).
+import type { RandomAccessStorage } from 'random-access-memory'
+import { describe, expect, it } from 'vitest'
+import { BlockOffsets } from '../src/block-offsets.js'
+import { Hypercore } from '../src/index.js'
+import { memoryStorage } from './helpers.js'
+
+/** A span's leaves and parents: 2 * 512 - 1 tree entries of 40 bytes. */
+const SPAN_READ = (2 * 512 - 1) * 40
+
+/** Storage whose tree file records the size of every read while `counting` is on. */
+function countingStorage(): {
+  storage: (name: string) => RandomAccessStorage
+  treeReads: number[]
+  counting: { on: boolean }
+} {
+  const base = memoryStorage()
+  const treeReads: number[] = []
+  const counting = { on: false }
+  const storage = (name: string) => {
+    const file = base(name)
+    if (name.endsWith('tree')) {
+      const read = file.read.bind(file)
+      file.read = (offset, size, cb) => {
+        if (counting.on) treeReads.push(size)
+        return read(offset, size, cb)
+      }
+    }
+    return file
+  }
+  return { storage, treeReads, counting }
+}
+
+async function randomReads(length: number): Promise<number[]> {
+  const { storage, treeReads, counting } = countingStorage()
+  const writer = new Hypercore(storage)
+  await writer.ready()
+  const batch = Array.from({ length: 8192 }, (_, i) => Buffer.from([i & 0xff]))
+  for (let n = 0; n < length; n += batch.length) await writer.append(batch.slice(0, length - n))
+  await writer.close()
+  // A fresh open knows no offsets.
+  const reader = new Hypercore(storage)
+  await reader.ready()
+  expect(reader.length).toBe(length)
+  counting.on = true
+  let x = 7
+  for (let i = 0; i < 200; i++) {
+    x = (x * 48271) % 2147483647
+    const index = x % length
+    expect(await reader.get(index)).toEqual(Buffer.from([(index % 8192) & 0xff]))
+  }
+  counting.on = false
+  await reader.close()
+  return treeReads
+}
+
+describe('block offsets at scale', () => {
+  it('a random reader of a core past the pages reads roots and leaves, never a span', async () => {
+    const reads = await randomReads(BlockOffsets.CAPACITY + 8192)
+    expect(reads.length).toBeGreaterThan(0)
+    expect(Math.max(...reads)).toBeLessThan(SPAN_READ)
+  }, 60_000)
+
+  it('a random reader of a smaller core learns spans of leaves', async () => {
+    const reads = await randomReads(64 * 1024)
+    expect(reads.some((size) => size === SPAN_READ)).toBe(true)
+  }, 60_000)
+})
