@@ -27,6 +27,11 @@ export class BlockOffsets {
     return { offset: start, size: end - start }
   }
 
+  /** True when the page holding block `index` exists (something near it is known). */
+  hasPage(index: number): boolean {
+    return this.pages.has(Math.floor(index / PAGE_SIZE))
+  }
+
   /** Where block `index` starts, when known (the end of block index - 1 says it too); else NaN. */
   startOf(index: number): number {
     const page = this.pages.get(Math.floor(index / PAGE_SIZE))

@@ -1,6 +1,7 @@
 // Finding where a block lies in a big core: a random reader of a core larger than the offset
 // pages hold reads the block's roots and leaf (a few small reads), not the 40 KiB of leaves a
-// smaller core's reader learns a whole span from (there the pages replace each other first).
+// smaller core's reader learns a whole span from (there the pages replace each other first), and
+// keeps no page for it (a repeat reads the leaf again).
 import type { RandomAccessStorage } from 'random-access-memory'
 import { describe, expect, it } from 'vitest'
 import { BlockOffsets } from '../src/block-offsets.js'
@@ -33,7 +34,8 @@ function countingStorage(): {
   return { storage, treeReads, counting }
 }
 
-async function randomReads(length: number): Promise<number[]> {
+/** Tree reads of 200 random gets of a fresh reader, then of the same gets again. */
+async function randomReads(length: number): Promise<{ first: number[]; repeat: number[] }> {
   const { storage, treeReads, counting } = countingStorage()
   const writer = new Hypercore(storage)
   await writer.ready()
@@ -44,27 +46,37 @@ async function randomReads(length: number): Promise<number[]> {
   const reader = new Hypercore(storage)
   await reader.ready()
   expect(reader.length).toBe(length)
-  counting.on = true
+  const indexes: number[] = []
   let x = 7
   for (let i = 0; i < 200; i++) {
     x = (x * 48271) % 2147483647
-    const index = x % length
+    indexes.push(x % length)
+  }
+  counting.on = true
+  for (const index of indexes) {
     expect(await reader.get(index)).toEqual(Buffer.from([(index % 8192) & 0xff]))
   }
+  const first = treeReads.splice(0)
+  for (const index of indexes) await reader.get(index)
   counting.on = false
   await reader.close()
-  return treeReads
+  return { first, repeat: treeReads }
 }
 
 describe('block offsets at scale', () => {
-  it('a random reader of a core past the pages reads roots and leaves, never a span', async () => {
-    const reads = await randomReads(BlockOffsets.CAPACITY + 8192)
-    expect(reads.length).toBeGreaterThan(0)
-    expect(Math.max(...reads)).toBeLessThan(SPAN_READ)
+  it('a random reader of a core past the pages reads roots and leaves, never a span, keeps no page', async () => {
+    const { first, repeat } = await randomReads(BlockOffsets.CAPACITY + 8192)
+    expect(first.length).toBeGreaterThan(0)
+    expect(Math.max(...first)).toBeLessThan(SPAN_READ)
+    // No page kept: each repeat reads its leaf again (the roots are cached).
+    expect(repeat.length).toBeGreaterThanOrEqual(200)
+    expect(Math.max(...repeat)).toBeLessThan(SPAN_READ)
   }, 60_000)
 
   it('a random reader of a smaller core learns spans of leaves', async () => {
-    const reads = await randomReads(64 * 1024)
-    expect(reads.some((size) => size === SPAN_READ)).toBe(true)
+    const { first, repeat } = await randomReads(64 * 1024)
+    expect(first.some((size) => size === SPAN_READ)).toBe(true)
+    // Every offset found is kept: repeats read no tree.
+    expect(repeat).toEqual([])
   }, 60_000)
 })
