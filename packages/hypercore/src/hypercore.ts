@@ -8,16 +8,15 @@ import type { Bitfield } from './bitfield.js'
 import { BlockReader } from './block-reader.js'
 import { type Codec, encodeBlock, toCodec } from './codecs.js'
 import { CoreAppender } from './core-appender.js'
+import type { CoreReplicator } from './core-replicator.js'
 import { type TreeNode, discoveryKey } from './crypto.js'
-import { Download, type DownloadHandle } from './download.js'
+import { cancelDownload, startDownload } from './download-selections.js'
+import type { Download, DownloadHandle } from './download.js'
 import {
   BlockNotAvailableError,
   BlockTooLargeError,
-  CancelledError,
   ClosedError,
-  CorruptStorageError,
   InvalidArgumentError,
-  OutOfBoundsError,
 } from './errors.js'
 import {
   type ExtensionPeer,
@@ -37,10 +36,11 @@ import {
   type UpdateOptions,
 } from './options.js'
 import type { Peer } from './peer.js'
+import { ProofLoader } from './proof-loader.js'
 import type { Proof, VerifiedPut } from './put.js'
 import { audit, recoveryContext } from './recovery.js'
 import { type ReplicateOptions, Replicator, replicate } from './replicator.js'
-import { seekLocal } from './seek.js'
+import { seekBytes } from './seek.js'
 import {
   CoreStorage,
   type CoreStorage as CoreStorageType,
@@ -67,16 +67,7 @@ export type {
 export { Download } from './download.js'
 export type { DownloadHandle } from './download.js'
 
-/** What the replicator needs from the core, and what the core tells it. */
-export interface CoreReplicator {
-  /** New local blocks [start, start + length): tell peers (Have). */
-  announce(start: number, length: number, from?: unknown): void
-  /** Blocks removed locally: tell peers (Unhave). */
-  unannounce(start: number, length: number): void
-  /** Something new is wanted (get/download/update): schedule requests. */
-  update(): void
-  close(): void
-}
+export type { CoreReplicator } from './core-replicator.js'
 
 type HypercoreEvents = {
   ready: []
@@ -140,6 +131,8 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   private readonly verifiedStore: VerifiedStore
   /** Bitfield page writes, chained and coalesced. */
   private readonly bitfieldWrites: BitfieldWrites
+  /** Proofs and signatures served to peers. */
+  private readonly proofs: ProofLoader
   /** Tree nodes, from memory when possible. */
   private readonly nodes: TreeNodes
   /** Block offsets and reads (with read-ahead for sequential readers). */
@@ -195,6 +188,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
       this.appender,
       this.bitfieldWrites,
     )
+    this.proofs = new ProofLoader(this, this.nodes, this.appender)
     this.appends = new AppendBatcher(
       () => this.ready(),
       (batch) => this.appender.write(batch),
@@ -349,42 +343,11 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   }
 
   /**
-   * The block holding byte `bytes` of the log, and the offset inside it. On a sparse replica the
-   * tree nodes it lacks come from peers as a byte-offset request answered hash-only (as
-   * hypercore@9's seek): no block is downloaded.
+   * The block holding byte `bytes` of the log, and the offset inside it; a sparse replica asks
+   * peers for the tree nodes it lacks, downloading no block (see seek.ts).
    */
-  async seek(
-    bytes: number,
-    opts: { wait?: boolean; timeout?: number } = {},
-  ): Promise<[number, number]> {
-    await this.ready()
-    if (bytes === this.byteLength) return [this.length, 0]
-    if (bytes === 0 && this.length > 0) return [0, 0]
-    let askedPastEnd = false
-    for (;;) {
-      if (bytes < this.byteLength) {
-        const found = await seekLocal(this, bytes)
-        if (found.index > -1) return [found.index, found.offset]
-        if (opts.wait === false)
-          throw new BlockNotAvailableError(`The tree nodes for byte ${bytes} are not available`)
-        await this.waiters.waitForSeek(this, bytes, found.start, found.end, opts.timeout ?? 0)
-        continue
-      }
-      if (bytes === this.byteLength) return [this.length, 0]
-      if (opts.wait === false)
-        throw new OutOfBoundsError(`Byte offset ${bytes} is past the end (${this.byteLength})`)
-      if (!askedPastEnd && this.remoteLength > this.length) {
-        // A peer has more: ask it for the byte at once. Its hash-only answer proves the block up
-        // to the signed roots, so the new length comes with it; an update first would cost a
-        // round trip of its own. Once: a byte past the peer's end too waits for an append.
-        askedPastEnd = true
-        const end = this.remoteLength
-        await this.waiters.waitForSeek(this, bytes, this.length, end, opts.timeout ?? 0)
-        continue
-      }
-      // The length seen here, not when update() runs: a store landing in between must end it.
-      await this.update({ minLength: this.length + 1, timeout: opts.timeout })
-    }
+  seek(bytes: number, opts: { wait?: boolean; timeout?: number } = {}): Promise<[number, number]> {
+    return seekBytes(this, bytes, opts)
   }
 
   /** Resolves when `length >= minLength` (default length + 1). */
@@ -401,48 +364,12 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
 
   /** Downloads a range (or the blocks listed); the result is awaitable and cancellable. */
   download(range: DownloadRange | number = {}): DownloadHandle {
-    const r = typeof range === 'number' ? { start: range, end: range + 1 } : range
-    const sel = new Download(r)
-    const completion = sel.done.then(() => {})
-    // The implicit whole-core download of a non-sparse core is never awaited: keep its
-    // cancellation from surfacing as an unhandled rejection. Awaiting callers still see it.
-    completion.catch(() => {})
-    const handle = Object.assign(completion, {
-      selection: sel,
-      start: sel.start,
-      end: sel.end,
-      cancel: () => this.undownload(sel),
-    })
-    if (this.closed) {
-      sel.reject(new ClosedError('Hypercore is closed'))
-      return handle
-    }
-    this.selections.push(sel)
-    this.ready().then(
-      () => {
-        if (sel.isComplete(this.bitfield as Bitfield, this.length)) this.finishSelection(sel)
-        else this.replicator?.update()
-      },
-      (err: Error) => sel.reject(err),
-    )
-    return handle
+    return startDownload(this, range)
   }
 
   /** Cancels a download selection (its promise rejects with ERR_CANCELLED). */
   undownload(range: Download | DownloadHandle | DownloadRange): void {
-    const target = 'selection' in range ? range.selection : range
-    let i = this.selections.indexOf(target as Download)
-    if (i === -1) {
-      i = this.selections.findIndex(
-        (s) =>
-          s.start === (target.start ?? 0) &&
-          s.end === (target.end ?? -1) &&
-          s.linear === !!target.linear,
-      )
-    }
-    if (i === -1) return
-    const [sel] = this.selections.splice(i, 1)
-    sel.reject(new CancelledError('Download was cancelled'))
+    cancelDownload(this.selections, range)
   }
 
   finishSelection(sel: Download): void {
@@ -575,16 +502,8 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   // --- signatures and proofs (used by replication) ---
 
   /** The signature covering block `index` (the first stored at a slot ≥ index). */
-  async signature(index = this.length - 1): Promise<{ index: number; signature: Buffer }> {
-    await this.ready()
-    if (index < 0 || index >= this.length)
-      throw new OutOfBoundsError('No signature available for this index')
-    await this.settleSignatures()
-    for (let i = index; i < this.length; i++) {
-      const sig = await this.storage.getSignature(i)
-      if (sig) return { index: i, signature: sig }
-    }
-    throw new CorruptStorageError(`No signature stored at or after ${index}`)
+  signature(index = this.length - 1): Promise<{ index: number; signature: Buffer }> {
+    return this.proofs.signature(index)
   }
 
   /** Plans and loads a proof for block `index` for a peer (digest and what it is known to have). */
@@ -607,29 +526,8 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   }
 
   /** The nodes (and the signature, when it reaches a signed length) a plan names. */
-  async loadProof(plan: ProofPlan): Promise<Proof> {
-    // Uploads mostly find their nodes in memory: no promise per node then.
-    const nodes: TreeNode[] = new Array(plan.nodes.length)
-    let inMemory = true
-    for (let i = 0; i < nodes.length; i++) {
-      const node = this.nodes.now(plan.nodes[i])
-      if (node) nodes[i] = node
-      else inMemory = false
-    }
-    if (!inMemory) {
-      await Promise.all(
-        plan.nodes.map(async (n, i) => {
-          nodes[i] ??= await this.getNode(n)
-        }),
-      )
-    }
-    let signature: Buffer | null = null
-    if (this.live && plan.verifiedBy) {
-      const slot = plan.verifiedBy / 2 - 1
-      await this.appender.signatures?.written(slot, Number.POSITIVE_INFINITY)
-      signature = await this.storage.getSignature(slot)
-    }
-    return { nodes, signature }
+  loadProof(plan: ProofPlan): Promise<Proof> {
+    return this.proofs.load(plan)
   }
 
   /**
