@@ -1,4 +1,6 @@
-// The public Hypercore class: a signed append-only log on hypercore@9's storage layout.
+// The public Hypercore class: a signed append-only log on hypercore@9's storage layout. It holds
+// the state; opening (open-core), appends (core-appender), peers' blocks (verified-store), proofs
+// (proof-loader) and bitfield writes (bitfield-writes) each live in their own file.
 import { EventEmitter } from 'node:events'
 import type { ProtocolStream } from '@hyperstack/hypercore-protocol'
 import type { Readable, Writable } from 'streamx'
@@ -54,7 +56,6 @@ import { VerifiedStore } from './verified-store.js'
 import { Waiters } from './waiters.js'
 
 export const MAX_BLOCK_SIZE = 8388608
-/** Appends may run this many signatures ahead of storage before they wait. */
 
 export { HYPERCORE_DEFAULTS } from './options.js'
 export type {
