@@ -1,25 +1,24 @@
-// The public Hypercore class: a signed append-only log on hypercore@9's storage layout.
+// The public Hypercore class: a signed append-only log on hypercore@9's storage layout. It holds
+// the state; opening (open-core), appends (core-appender), peers' blocks (verified-store), proofs
+// (proof-loader) and bitfield writes (bitfield-writes) each live in their own file.
 import { EventEmitter } from 'node:events'
 import type { ProtocolStream } from '@hyperstack/hypercore-protocol'
-import * as flat from 'flat-tree'
 import type { Readable, Writable } from 'streamx'
-import { AppendBatcher, type PendingAppend } from './append-batcher.js'
-import { Bitfield } from './bitfield.js'
+import { AppendBatcher } from './append-batcher.js'
+import { BitfieldWrites } from './bitfield-writes.js'
+import type { Bitfield } from './bitfield.js'
 import { BlockReader } from './block-reader.js'
 import { type Codec, encodeBlock, toCodec } from './codecs.js'
-import { type TreeNode, discoveryKey, keyPair, signable } from './crypto.js'
-import { Download, type DownloadHandle } from './download.js'
+import { CoreAppender } from './core-appender.js'
+import type { CoreReplicator } from './core-replicator.js'
+import { type TreeNode, discoveryKey } from './crypto.js'
+import { cancelDownload, startDownload } from './download-selections.js'
+import type { Download, DownloadHandle } from './download.js'
 import {
   BlockNotAvailableError,
   BlockTooLargeError,
-  CancelledError,
   ClosedError,
-  CorruptStorageError,
   InvalidArgumentError,
-  KeyMismatchError,
-  NoCoreError,
-  NotWritableError,
-  OutOfBoundsError,
 } from './errors.js'
 import {
   type ExtensionPeer,
@@ -28,8 +27,8 @@ import {
   FeedExtensions,
   PUSH_EXTENSION,
 } from './feed-extensions.js'
-import { LeafHasher } from './leaf-hasher.js'
-import { MerkleTree, hashBatch } from './merkle-tree.js'
+import { MerkleTree } from './merkle-tree.js'
+import { givenKeys, openCore } from './open-core.js'
 import {
   type AppendOptions,
   type DownloadRange,
@@ -39,17 +38,11 @@ import {
   type UpdateOptions,
 } from './options.js'
 import type { Peer } from './peer.js'
-import { type Proof, type VerifiedPut, verifyProof } from './put.js'
-import {
-  type RecoveryContext,
-  audit,
-  recoverAppends,
-  recoverDataBits,
-  recoverSignature,
-} from './recovery.js'
+import { ProofLoader } from './proof-loader.js'
+import type { Proof, VerifiedPut } from './put.js'
+import { audit, recoveryContext } from './recovery.js'
 import { type ReplicateOptions, Replicator, replicate } from './replicator.js'
-import { seekLocal } from './seek.js'
-import { SignatureLog } from './signature-log.js'
+import { seekBytes } from './seek.js'
 import {
   CoreStorage,
   type CoreStorage as CoreStorageType,
@@ -57,12 +50,12 @@ import {
   toFileFactory,
 } from './storage.js'
 import { type ReadStreamOptions, createReadStream, createWriteStream } from './streams.js'
-import { type ProofPlan, type TreeBits, blocks, proof as proofPlan, setNode } from './tree-index.js'
+import { type ProofPlan, type TreeBits, proof as proofPlan } from './tree-index.js'
 import { TreeNodes } from './tree-nodes.js'
+import { VerifiedStore } from './verified-store.js'
 import { Waiters } from './waiters.js'
 
 export const MAX_BLOCK_SIZE = 8388608
-/** Appends may run this many signatures ahead of storage before they wait. */
 
 export { HYPERCORE_DEFAULTS } from './options.js'
 export type {
@@ -75,16 +68,7 @@ export type {
 export { Download } from './download.js'
 export type { DownloadHandle } from './download.js'
 
-/** What the replicator needs from the core, and what the core tells it. */
-export interface CoreReplicator {
-  /** New local blocks [start, start + length): tell peers (Have). */
-  announce(start: number, length: number, from?: unknown): void
-  /** Blocks removed locally: tell peers (Unhave). */
-  unannounce(start: number, length: number): void
-  /** Something new is wanted (get/download/update): schedule requests. */
-  update(): void
-  close(): void
-}
+export type { CoreReplicator } from './core-replicator.js'
 
 type HypercoreEvents = {
   ready: []
@@ -141,23 +125,21 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   private readonly opts: HypercoreOptions
   private openPromise: Promise<void> | null = null
   private closePromise: Promise<void> | null = null
-  private merkle: MerkleTree | null = null
   private readonly appends: AppendBatcher
+  /** The writer's append path (data, tree, then coalesced bits and signatures). */
+  private readonly appender: CoreAppender
+  /** Peers' blocks: verified, then stored. */
+  private readonly verifiedStore: VerifiedStore
+  /** Bitfield page writes, chained and coalesced. */
+  private readonly bitfieldWrites: BitfieldWrites
+  /** Proofs and signatures served to peers. */
+  private readonly proofs: ProofLoader
   /** Tree nodes, from memory when possible. */
   private readonly nodes: TreeNodes
   /** Block offsets and reads (with read-ahead for sequential readers). */
   private readonly blocks: BlockReader
   private readonly durable: boolean
-  private readonly hashInWorker: boolean
   private readonly alwaysIfAvailable: boolean
-  private writeChain: Promise<void> = Promise.resolve()
-  /** A writer's signatures on their way to storage (made on the first signed append). */
-  private signatures: SignatureLog | null = null
-  private bitfieldFlushScheduled = false
-  /** Nodes verified from peers whose writes have not landed yet (see `verifyPut`). */
-  private readonly verifiedNodes = new Map<number, TreeNode>()
-  /** Lowest block not known to be stored (for the 'sync' event without rescanning). */
-  private syncCursor = 0
 
   constructor(
     storage: StorageOption,
@@ -174,26 +156,16 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     }
     const o: HypercoreOptions = opts ?? {}
     this.opts = o
-    let k: Buffer | null = null
-    if (typeof key === 'string') k = Buffer.from(key, 'hex')
-    else if (key instanceof Uint8Array) k = Buffer.from(key)
-    if (!k && o.keyPair) k = Buffer.from(o.keyPair.publicKey)
-    if (k && k.length !== 32)
-      throw new InvalidArgumentError(`Expected a 32-byte key, got ${k.length} bytes`)
-    let sk: Buffer | null = null
-    const secret = o.secretKey ?? o.keyPair?.secretKey ?? null
-    if (typeof secret === 'string') sk = Buffer.from(secret, 'hex')
-    else if (secret) sk = Buffer.from(secret)
-    this.key = k
-    this.secretKey = sk
-    this.discoveryKey = k ? discoveryKey(k) : null
+    const given = givenKeys(key, o)
+    this.key = given.key
+    this.secretKey = given.secretKey
+    this.discoveryKey = given.key ? discoveryKey(given.key) : null
     this.live = o.live !== false
     this.sparse = o.sparse ?? HYPERCORE_DEFAULTS.sparse
     this.downloading = o.downloading !== false
     this.uploading = o.uploading ?? HYPERCORE_DEFAULTS.uploading
     this.maxRequests = o.maxRequests ?? HYPERCORE_DEFAULTS.maxRequests
     this.durable = o.durable ?? HYPERCORE_DEFAULTS.durable
-    this.hashInWorker = o.hashInWorker ?? HYPERCORE_DEFAULTS.hashInWorker
     this.alwaysIfAvailable = o.ifAvailable ?? HYPERCORE_DEFAULTS.ifAvailable
     this.codec = toCodec(o.valueEncoding)
     this.storage = new CoreStorage(toFileFactory(storage))
@@ -208,9 +180,19 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
       () => this.bitfield as Bitfield,
       () => this.length,
     )
+    this.bitfieldWrites = new BitfieldWrites(this)
+    this.appender = new CoreAppender(this, this.blocks, this.bitfieldWrites, o)
+    this.verifiedStore = new VerifiedStore(
+      this,
+      this.nodes,
+      this.blocks,
+      this.appender,
+      this.bitfieldWrites,
+    )
+    this.proofs = new ProofLoader(this, this.nodes, this.appender)
     this.appends = new AppendBatcher(
       () => this.ready(),
-      (batch) => this.appendBatch(batch),
+      (batch) => this.appender.write(batch),
     )
     this.extensions = new FeedExtensions(() => this.replicatorPeers())
     this.allowPush = o.allowPush ?? HYPERCORE_DEFAULTS.allowPush
@@ -229,113 +211,13 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   }
 
   private async open(): Promise<void> {
-    const o = this.opts
-    let overwrite = o.overwrite ?? HYPERCORE_DEFAULTS.overwrite
-    const createIfMissing = o.createIfMissing ?? HYPERCORE_DEFAULTS.createIfMissing
-    let storeSecretKey = o.storeSecretKey ?? HYPERCORE_DEFAULTS.storeSecretKey
-    let generatedKey = false
-
-    const storedKey = await this.storage.readKey()
-    if (storedKey && !overwrite && !this.key) this.key = storedKey
-    if (!this.key && this.live) {
-      const kp = keyPair()
-      this.key = kp.publicKey
-      this.secretKey = kp.secretKey
-      generatedKey = true
-    }
-    const state = await this.storage.open()
-    if (!state.key && state.bitfieldPages.length) overwrite = true
-    if (overwrite) {
-      state.bitfieldPages = []
-      state.key = null
-      state.secretKey = null
-    }
-    const bitfield = new Bitfield(state.bitfieldPageSize, state.bitfieldPages)
-    this.bitfield = bitfield
-    if (state.key && this.key && !state.key.equals(this.key)) {
-      await this.storage.close()
-      throw new KeyMismatchError('Another hypercore is stored here')
-    }
-    if (state.key) this.key = state.key
-    if (state.secretKey) this.secretKey = state.secretKey
-    if ((generatedKey || !this.key) && !createIfMissing) {
-      await this.storage.close()
-      throw new NoCoreError('No hypercore is stored here')
-    }
-    if (!this.key && this.live) {
-      const kp = keyPair()
-      this.key = kp.publicKey
-      this.secretKey = kp.secretKey
-    }
-    this.writable = !!this.secretKey || this.key === null
-    if (this.opts.downloading === undefined) this.downloading = !this.writable
-    this.discoveryKey = this.key ? discoveryKey(this.key) : null
-    if (storeSecretKey && !this.secretKey) storeSecretKey = false
-
-    let length = blocks(bitfield)
-    if (this.writable && this.secretKey && !overwrite) {
-      length = await this.recoverAppends(length)
-      await recoverDataBits(this.recoveryContext(), length)
-    }
-    if (length > 0) {
-      const sig = await this.storage.getSignature(length - 1)
-      if (!sig && this.writable && this.secretKey) {
-        // A crash between the bitfield pages of one append can leave the tree bits proving a
-        // length in the middle of a batch. Sign it again: Ed25519 is deterministic, so this is the
-        // signature the writer would have stored.
-        length = await this.recoverSignature(length)
-      } else {
-        this.live = !!sig
-      }
-    }
-
-    const writes: Promise<void>[] = []
-    if (generatedKey || !state.key || !state.key.equals(this.key as Buffer)) {
-      if (this.key) writes.push(this.storage.writeKey(this.key))
-    }
-    if (
-      storeSecretKey &&
-      this.secretKey &&
-      (generatedKey || !state.secretKey || !state.secretKey.equals(this.secretKey))
-    ) {
-      writes.push(this.storage.writeSecretKey(this.secretKey))
-    }
-    if (overwrite) writes.push(this.storage.clearBitfield())
-    await Promise.all(writes)
-
-    let roots: TreeNode[]
-    try {
-      roots = await this.storage.getNodes(flat.fullRoots(2 * length))
-    } catch {
-      // The original retries once with one block less.
-      length = Math.max(0, length - 1)
-      roots = await this.storage.getNodes(flat.fullRoots(2 * length))
-    }
+    const { length, byteLength, roots } = await openCore(this, this.opts)
     this.length = length
-    this.byteLength = roots.reduce((n, r) => n + r.size, 0)
-    if (this.writable) this.merkle = new MerkleTree(roots)
+    this.byteLength = byteLength
+    if (this.writable) this.appender.merkle = new MerkleTree(roots)
     for (const r of roots) this.nodes.remember(r)
     this.opened = true
     this.emit('ready')
-  }
-
-  /** Redo after a crash (see recovery.ts); returns the recovered length. */
-  private recoverAppends(length: number): Promise<number> {
-    return recoverAppends(this.recoveryContext(), length)
-  }
-
-  private recoverSignature(length: number): Promise<number> {
-    return recoverSignature(this.recoveryContext(), length)
-  }
-
-  private recoveryContext(): RecoveryContext {
-    return {
-      storage: this.storage,
-      bitfield: this.bitfield as Bitfield,
-      secretKey: this.secretKey,
-      dataOffset: (i) => this.dataOffset(i),
-      syncBitfield: () => this.syncBitfield(),
-    }
   }
 
   // --- append ---
@@ -366,122 +248,18 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     await this.appends.idle()
     await this.settleSignatures()
     await this.syncBitfield()
-    await this.writeChain
+    await this.bitfieldWrites.chain
     await this.storage.sync()
-  }
-
-  /** Writes one batch of appends: data, tree nodes, then (later, coalesced) bits and signature. */
-  private async appendBatch(batch: PendingAppend[]): Promise<number> {
-    if (this.closed) throw new ClosedError('Hypercore is closed')
-    if (!this.writable || (!this.secretKey && this.live)) {
-      throw new NotWritableError('This feed is not writable. Did you create it?')
-    }
-    if (!this.merkle)
-      this.merkle = new MerkleTree(await this.storage.getNodes(flat.fullRoots(2 * this.length)))
-    const merkle = this.merkle
-    const start = this.length
-    const datas: Buffer[] = []
-    for (const p of batch) for (const b of p.blocks) datas.push(b)
-    const count = datas.length
-    if (count === 0) return start
-
-    let bytes = 0
-    for (const b of datas) bytes += b.length
-    // Big batches hash their leaves on the hashing thread while the data is written here.
-    const hashing =
-      this.hashInWorker && LeafHasher.worthIt(bytes, count)
-        ? (LeafHasher.get()?.hash(datas) ?? null)
-        : null
-    const dataWrite = this.storage.writeDataRun(this.byteLength, datas, bytes)
-    // Its failure surfaces below with the tree writes, not as unhandled while leaves are hashed.
-    dataWrite.catch(() => {})
-    const leaves = hashing === null ? null : await hashing
-    const { slots, outside } = hashBatch(merkle, datas, leaves)
-    const newLength = start + count
-    const writes: Promise<void>[] = [dataWrite, this.storage.putNodeRange(2 * start, slots)]
-    for (const node of outside) writes.push(this.storage.putNode(node))
-    const durable = batch.some((p) => p.durable)
-    if (this.live && this.secretKey)
-      void this.signLength(newLength, signable(merkle.roots, newLength))
-    try {
-      await Promise.all(writes)
-    } catch (err) {
-      // The merkle state ran ahead of storage; reload it from what is stored before the next append.
-      this.merkle = null
-      throw err
-    }
-
-    const bitfield = this.bitfield as Bitfield
-    this.blocks.offsets.setRun(start, this.byteLength, datas)
-    this.byteLength += bytes
-    for (let i = start; i < newLength; i++) {
-      bitfield.set(i, true)
-      setNode(this.treeBits, 2 * i)
-    }
-    this.length = newLength
-    this.emit('append')
-    this.replicator?.announce(start, count)
-    this.waiters.onAppend(this)
-    // The append is recoverable once its tree nodes and data are written: on reopen a writer
-    // re-verifies leaves past the bitfield and re-signs (Ed25519 is deterministic). So the
-    // bitfield pages and the signature are written after the append resolves, coalesced with
-    // those of the following appends; flush() and {durable} wait for them and fsync once.
-    this.scheduleBitfieldFlush()
-    if (durable) {
-      // Tree nodes and data are all a writer needs to recover this append after a power loss
-      // (recoverAppends re-derives the bits and signs again), so only those two are synced.
-      await this.storage.syncAppendData()
-    } else if (this.signatures && this.signatures.backlog > SignatureLog.MAX_BACKLOG) {
-      await this.signatures.written(-1, SignatureLog.MAX_BACKLOG / 2)
-    }
-    return start
-  }
-
-  /** Signs `length` (on the signing thread when appends come in bursts) and writes it to its slot. */
-  private signLength(length: number, message: Buffer): void {
-    this.signatures ??= new SignatureLog(
-      this.storage,
-      this.secretKey as Buffer,
-      this.opts.signInWorker ?? HYPERCORE_DEFAULTS.signInWorker,
-      (err) => {
-        if (this.listenerCount('error') > 0) this.emit('error', err)
-      },
-    )
-    this.signatures.request(length - 1, message)
   }
 
   /** Waits until every signature made so far is written. */
   async settleSignatures(): Promise<void> {
-    await this.signatures?.settle()
-  }
-
-  private scheduleBitfieldFlush(): void {
-    if (this.bitfieldFlushScheduled) return
-    this.bitfieldFlushScheduled = true
-    setImmediate(() => {
-      this.bitfieldFlushScheduled = false
-      if (this.closed) return
-      this.syncBitfield().catch((err: Error) => {
-        if (this.listenerCount('error') > 0) this.emit('error', err)
-      })
-    })
+    await this.appender.signatures?.settle()
   }
 
   /** Writes the changed bitfield pages (after the data, tree and signatures they describe). */
-  async syncBitfield(): Promise<void> {
-    const bitfield = this.bitfield as Bitfield
-    if (!bitfield.hasUpdates()) return
-    const pages = bitfield.takeUpdates()
-    const run = this.writeChain.then(() =>
-      Promise.all(
-        pages.map((p) => this.storage.putBitfieldPage(p.index, bitfield.pageSize, p.buffer)),
-      ),
-    )
-    this.writeChain = run.then(
-      () => {},
-      () => {},
-    )
-    await run
+  syncBitfield(): Promise<void> {
+    return this.bitfieldWrites.sync()
   }
 
   get treeBits(): TreeBits {
@@ -566,42 +344,11 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   }
 
   /**
-   * The block holding byte `bytes` of the log, and the offset inside it. On a sparse replica the
-   * tree nodes it lacks come from peers as a byte-offset request answered hash-only (as
-   * hypercore@9's seek): no block is downloaded.
+   * The block holding byte `bytes` of the log, and the offset inside it; a sparse replica asks
+   * peers for the tree nodes it lacks, downloading no block (see seek.ts).
    */
-  async seek(
-    bytes: number,
-    opts: { wait?: boolean; timeout?: number } = {},
-  ): Promise<[number, number]> {
-    await this.ready()
-    if (bytes === this.byteLength) return [this.length, 0]
-    if (bytes === 0 && this.length > 0) return [0, 0]
-    let askedPastEnd = false
-    for (;;) {
-      if (bytes < this.byteLength) {
-        const found = await seekLocal(this, bytes)
-        if (found.index > -1) return [found.index, found.offset]
-        if (opts.wait === false)
-          throw new BlockNotAvailableError(`The tree nodes for byte ${bytes} are not available`)
-        await this.waiters.waitForSeek(this, bytes, found.start, found.end, opts.timeout ?? 0)
-        continue
-      }
-      if (bytes === this.byteLength) return [this.length, 0]
-      if (opts.wait === false)
-        throw new OutOfBoundsError(`Byte offset ${bytes} is past the end (${this.byteLength})`)
-      if (!askedPastEnd && this.remoteLength > this.length) {
-        // A peer has more: ask it for the byte at once. Its hash-only answer proves the block up
-        // to the signed roots, so the new length comes with it; an update first would cost a
-        // round trip of its own. Once: a byte past the peer's end too waits for an append.
-        askedPastEnd = true
-        const end = this.remoteLength
-        await this.waiters.waitForSeek(this, bytes, this.length, end, opts.timeout ?? 0)
-        continue
-      }
-      // The length seen here, not when update() runs: a store landing in between must end it.
-      await this.update({ minLength: this.length + 1, timeout: opts.timeout })
-    }
+  seek(bytes: number, opts: { wait?: boolean; timeout?: number } = {}): Promise<[number, number]> {
+    return seekBytes(this, bytes, opts)
   }
 
   /** Resolves when `length >= minLength` (default length + 1). */
@@ -618,48 +365,12 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
 
   /** Downloads a range (or the blocks listed); the result is awaitable and cancellable. */
   download(range: DownloadRange | number = {}): DownloadHandle {
-    const r = typeof range === 'number' ? { start: range, end: range + 1 } : range
-    const sel = new Download(r)
-    const completion = sel.done.then(() => {})
-    // The implicit whole-core download of a non-sparse core is never awaited: keep its
-    // cancellation from surfacing as an unhandled rejection. Awaiting callers still see it.
-    completion.catch(() => {})
-    const handle = Object.assign(completion, {
-      selection: sel,
-      start: sel.start,
-      end: sel.end,
-      cancel: () => this.undownload(sel),
-    })
-    if (this.closed) {
-      sel.reject(new ClosedError('Hypercore is closed'))
-      return handle
-    }
-    this.selections.push(sel)
-    this.ready().then(
-      () => {
-        if (sel.isComplete(this.bitfield as Bitfield, this.length)) this.finishSelection(sel)
-        else this.replicator?.update()
-      },
-      (err: Error) => sel.reject(err),
-    )
-    return handle
+    return startDownload(this, range)
   }
 
   /** Cancels a download selection (its promise rejects with ERR_CANCELLED). */
   undownload(range: Download | DownloadHandle | DownloadRange): void {
-    const target = 'selection' in range ? range.selection : range
-    let i = this.selections.indexOf(target as Download)
-    if (i === -1) {
-      i = this.selections.findIndex(
-        (s) =>
-          s.start === (target.start ?? 0) &&
-          s.end === (target.end ?? -1) &&
-          s.linear === !!target.linear,
-      )
-    }
-    if (i === -1) return
-    const [sel] = this.selections.splice(i, 1)
-    sel.reject(new CancelledError('Download was cancelled'))
+    cancelDownload(this.selections, range)
   }
 
   finishSelection(sel: Download): void {
@@ -770,7 +481,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     }
     if (!modified) return
     for (const sel of this.selections) if (sel.cursor > start) sel.cursor = start
-    if (this.syncCursor > start) this.syncCursor = start
+    this.verifiedStore.rewind(start)
     this.replicator?.unannounce(start, end - start)
     const from = await this.dataOffset(first).catch(() => null)
     const to =
@@ -786,22 +497,14 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   /** Re-hashes every stored block; clears the data bit of any that does not match its leaf. */
   async audit(): Promise<{ valid: number; invalid: number }> {
     await this.ready()
-    return audit(this.recoveryContext(), this.length)
+    return audit(recoveryContext(this), this.length)
   }
 
   // --- signatures and proofs (used by replication) ---
 
   /** The signature covering block `index` (the first stored at a slot ≥ index). */
-  async signature(index = this.length - 1): Promise<{ index: number; signature: Buffer }> {
-    await this.ready()
-    if (index < 0 || index >= this.length)
-      throw new OutOfBoundsError('No signature available for this index')
-    await this.settleSignatures()
-    for (let i = index; i < this.length; i++) {
-      const sig = await this.storage.getSignature(i)
-      if (sig) return { index: i, signature: sig }
-    }
-    throw new CorruptStorageError(`No signature stored at or after ${index}`)
+  signature(index = this.length - 1): Promise<{ index: number; signature: Buffer }> {
+    return this.proofs.signature(index)
   }
 
   /** Plans and loads a proof for block `index` for a peer (digest and what it is known to have). */
@@ -824,29 +527,8 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   }
 
   /** The nodes (and the signature, when it reaches a signed length) a plan names. */
-  async loadProof(plan: ProofPlan): Promise<Proof> {
-    // Uploads mostly find their nodes in memory: no promise per node then.
-    const nodes: TreeNode[] = new Array(plan.nodes.length)
-    let inMemory = true
-    for (let i = 0; i < nodes.length; i++) {
-      const node = this.nodes.now(plan.nodes[i])
-      if (node) nodes[i] = node
-      else inMemory = false
-    }
-    if (!inMemory) {
-      await Promise.all(
-        plan.nodes.map(async (n, i) => {
-          nodes[i] ??= await this.getNode(n)
-        }),
-      )
-    }
-    let signature: Buffer | null = null
-    if (this.live && plan.verifiedBy) {
-      const slot = plan.verifiedBy / 2 - 1
-      await this.signatures?.written(slot, Number.POSITIVE_INFINITY)
-      signature = await this.storage.getSignature(slot)
-    }
-    return { nodes, signature }
+  loadProof(plan: ProofPlan): Promise<Proof> {
+    return this.proofs.load(plan)
   }
 
   /**
@@ -860,116 +542,21 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
 
   /**
    * The first half of `put`: verifies without storing. Until `storePut` has written them, the
-   * verified nodes stay in memory for the proofs that follow (a burst of blocks is verified
-   * first and stored after, so the block a reader waits for is not behind the others' writes).
-   * Emits 'verified' with the authentic bytes.
+   * verified nodes stay in memory for the proofs that follow (see verified-store.ts). Emits
+   * 'verified' with the authentic bytes.
    */
-  async verifyPut(
+  verifyPut(
     index: number,
     data: Buffer | null,
     proof: Proof,
     from?: unknown,
   ): Promise<VerifiedPut> {
-    if (!this.opened) await this.ready()
-    const key = this.key
-    if (!key) throw new NotWritableError('Core has no key')
-    const ctx = {
-      key,
-      length: this.length,
-      live: this.live,
-      hasNode: (n: number) => this.treeBits.getTree(n) || this.verifiedNodes.has(n),
-      nodeNow: (n: number) => this.nodeInMemory(n),
-      getNode: (n: number) => this.verifiedOrStoredNode(n),
-    }
-    const verified = await verifyProof(ctx, index, data, proof)
-    for (const node of verified.nodes) this.verifiedNodes.set(node.index, node)
-    if (verified.data && verified.leaf && !(this.bitfield as Bitfield).get(index)) {
-      this.emit('verified', index, verified.data, from)
-    }
-    return verified
+    return this.verifiedStore.verify(index, data, proof, from)
   }
 
   /** The second half of `put`: stores what `verifyPut` verified (tree, data, signature, bits). */
-  async storePut(verified: VerifiedPut, from?: unknown): Promise<void> {
-    try {
-      await this.storeVerified(verified, from)
-    } finally {
-      const pending = this.verifiedNodes
-      for (const node of verified.nodes) {
-        if (pending.get(node.index) === node) pending.delete(node.index)
-      }
-    }
-  }
-
-  /** Node `n` when in memory: cached, or verified and on its way to storage. */
-  private nodeInMemory(n: number): TreeNode | null {
-    return this.nodes.now(n) ?? this.verifiedNodes.get(n) ?? null
-  }
-
-  /** Node `n`, from a verified put whose writes have not landed yet or else from storage. */
-  private verifiedOrStoredNode(n: number): Promise<TreeNode> {
-    const node = this.verifiedNodes.get(n)
-    return node ? Promise.resolve(node) : this.getNode(n)
-  }
-
-  /** Where block `v.index` starts: the sizes of the roots left of it (in memory when possible). */
-  private async offsetFromRoots(v: VerifiedPut): Promise<number> {
-    let offset = 0
-    const missing: number[] = []
-    for (const r of flat.fullRoots(2 * v.index)) {
-      const node = v.nodes.find((n) => n.index === r) ?? this.nodeInMemory(r)
-      if (node) offset += node.size
-      else missing.push(r)
-    }
-    if (missing.length > 0) {
-      const read = await Promise.all(missing.map((r) => this.verifiedOrStoredNode(r)))
-      for (const node of read) offset += node.size
-    }
-    return offset
-  }
-
-  private async storeVerified(v: VerifiedPut, from: unknown): Promise<void> {
-    if (this.closed) throw new ClosedError('Hypercore is closed')
-    const writes = this.storage.putNodes(v.nodes)
-    if (v.data?.length && v.leaf) {
-      // Where the block goes: right after the previous block when its end is known, else the
-      // sizes of the roots left of it.
-      let offset = this.blocks.offsets.startOf(v.index)
-      if (Number.isNaN(offset)) offset = await this.offsetFromRoots(v)
-      writes.push(this.storage.writeData(offset, v.data))
-      this.blocks.offsets.set(v.index, offset, v.data.length)
-      this.nodes.remember(v.leaf)
-    }
-    if (v.signature) writes.push(this.storage.putSignatures(v.signatureIndex, v.signature))
-    await Promise.all(writes)
-    if (v.signature) this.live = true
-    if (v.length > this.length && v.roots) {
-      this.length = v.length
-      this.byteLength = v.roots.reduce((n, r) => n + r.size, 0)
-      if (this.writable) this.merkle = null
-      this.emit('append')
-      this.waiters.onAppend(this)
-    }
-    for (const n of v.nodes) {
-      setNode(this.treeBits, n.index)
-      this.nodes.remember(n)
-    }
-    setNode(this.treeBits, 2 * v.index)
-    this.waiters.onNodes()
-    if (v.data) {
-      const bitfield = this.bitfield as Bitfield
-      if (bitfield.set(v.index, true)) this.emit('download', v.index, v.data, from)
-      this.replicator?.announce(v.index, 1, from)
-      this.waiters.onBlock(this, v.index)
-      this.checkSelections()
-      if (!this.writable && this.length > 0) {
-        const synced = this.syncCursor >= this.length
-        while (this.syncCursor < this.length && bitfield.get(this.syncCursor)) this.syncCursor++
-        if (!synced && this.syncCursor >= this.length) this.emit('sync')
-      }
-    }
-    // Bits lag the data they describe (never lead): written with the next coalesced flush.
-    this.scheduleBitfieldFlush()
+  storePut(verified: VerifiedPut, from?: unknown): Promise<void> {
+    return this.verifiedStore.store(verified, from)
   }
 
   // --- streams ---
@@ -1001,7 +588,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     await this.appends.idle()
     await this.settleSignatures().catch(() => {})
     if (this.bitfield) await this.syncBitfield().catch(() => {})
-    await this.writeChain
+    await this.bitfieldWrites.chain
     this.closed = true
     this.replicator?.close()
     this.waiters.closeAll(new ClosedError('Hypercore is closed'))

@@ -19,6 +19,26 @@ export interface RecoveryContext {
   syncBitfield(): Promise<void>
 }
 
+/** The core members a RecoveryContext is made of (its bitfield loaded). */
+export interface RecoverableCore {
+  readonly storage: CoreStorage
+  readonly bitfield: Bitfield | null
+  readonly secretKey: Buffer | null
+  dataOffset(index: number): Promise<{ offset: number; size: number }>
+  syncBitfield(): Promise<void>
+}
+
+/** The recovery context of `core` as it is now (its secret key read once, here). */
+export function recoveryContext(core: RecoverableCore): RecoveryContext {
+  return {
+    storage: core.storage,
+    bitfield: core.bitfield as Bitfield,
+    secretKey: core.secretKey,
+    dataOffset: (i) => core.dataOffset(i),
+    syncBitfield: () => core.syncBitfield(),
+  }
+}
+
 /**
  * Redo after a crash: appends resolve once their tree nodes and data are written, before the
  * bitfield. Blocks past the bitfield whose leaf is stored and whose data hashes to it are

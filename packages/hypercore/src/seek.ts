@@ -1,13 +1,27 @@
-// Finding the block that holds a byte offset by descending the merkle tree (node sizes).
+// Finding the block that holds a byte offset by descending the merkle tree (node sizes), and
+// waiting for the nodes (or the length) a sparse replica lacks.
 import * as flat from 'flat-tree'
 import type { TreeNode } from './crypto.js'
+import { BlockNotAvailableError, OutOfBoundsError } from './errors.js'
+import type { UpdateOptions } from './options.js'
 import type { TreeBits } from './tree-index.js'
+import type { WaitTarget, Waiters } from './waiters.js'
 
 /** The part of a core a seek reads. */
 export interface SeekTree {
   readonly length: number
   readonly treeBits: TreeBits
   getNode(index: number): Promise<TreeNode>
+}
+
+/** The part of a core a seek that waits reads. */
+export interface SeekingCore extends SeekTree, WaitTarget {
+  readonly length: number
+  readonly byteLength: number
+  readonly remoteLength: number
+  readonly waiters: Waiters
+  ready(): Promise<void>
+  update(opts: UpdateOptions): Promise<void>
 }
 
 /**
@@ -57,4 +71,44 @@ export async function seekLocal(tree: SeekTree, bytes: number): Promise<SeekResu
     n = next
   }
   return { index: n.index / 2, offset: rest, start: 0, end: 0 }
+}
+
+/**
+ * The block holding byte `bytes` of the log, and the offset inside it. On a sparse replica the
+ * tree nodes it lacks come from peers as a byte-offset request answered hash-only (as
+ * hypercore@9's seek): no block is downloaded.
+ */
+export async function seekBytes(
+  core: SeekingCore,
+  bytes: number,
+  opts: { wait?: boolean; timeout?: number },
+): Promise<[number, number]> {
+  await core.ready()
+  if (bytes === core.byteLength) return [core.length, 0]
+  if (bytes === 0 && core.length > 0) return [0, 0]
+  let askedPastEnd = false
+  for (;;) {
+    if (bytes < core.byteLength) {
+      const found = await seekLocal(core, bytes)
+      if (found.index > -1) return [found.index, found.offset]
+      if (opts.wait === false)
+        throw new BlockNotAvailableError(`The tree nodes for byte ${bytes} are not available`)
+      await core.waiters.waitForSeek(core, bytes, found.start, found.end, opts.timeout ?? 0)
+      continue
+    }
+    if (bytes === core.byteLength) return [core.length, 0]
+    if (opts.wait === false)
+      throw new OutOfBoundsError(`Byte offset ${bytes} is past the end (${core.byteLength})`)
+    if (!askedPastEnd && core.remoteLength > core.length) {
+      // A peer has more: ask it for the byte at once. Its hash-only answer proves the block up
+      // to the signed roots, so the new length comes with it; an update first would cost a
+      // round trip of its own. Once: a byte past the peer's end too waits for an append.
+      askedPastEnd = true
+      const end = core.remoteLength
+      await core.waiters.waitForSeek(core, bytes, core.length, end, opts.timeout ?? 0)
+      continue
+    }
+    // The length seen here, not when update() runs: a store landing in between must end it.
+    await core.update({ minLength: core.length + 1, timeout: opts.timeout })
+  }
 }
