@@ -30,6 +30,8 @@ export class BlockReader {
   private readonly lanes = new ReadLanes()
   /** Span reads in flight, by their first block. */
   private readonly learning = new Map<number, Promise<boolean>>()
+  /** The block the last lookup that missed the offsets was for. */
+  private lastLocated = Number.NEGATIVE_INFINITY
 
   constructor(
     private readonly storage: BlockStorage,
@@ -49,15 +51,15 @@ export class BlockReader {
       this.offsets.set(index, start, leaf.size)
       return { offset: start, size: leaf.size }
     }
+    // A core larger than the pages hold keeps offsets only for a reader moving through it (this
+    // lookup near the last): a random reader's pages would replace each other before they paid
+    // back, and the roots and leaf below are a few cached or 40-byte reads. (Spans for random
+    // stats of a 1M-file drive read 53 KiB of tree per stat; their pages held 8 MiB.)
+    const keep =
+      this.length() <= BlockOffsets.CAPACITY || Math.abs(index - this.lastLocated) < LEARN_SPAN
+    this.lastLocated = index
     // A reader jumping around one page of blocks learns the offsets near it from one tree read.
-    // Not in a core larger than the pages hold: there a random reader's pages replace each other
-    // before a span pays back its 40 KiB read, and the roots and leaf below are a few cached or
-    // 40-byte reads (a 1M-file drive read 53 KiB of tree per stat, and 5x the garbage).
-    if (
-      this.length() <= BlockOffsets.CAPACITY &&
-      this.offsets.missed(index) &&
-      (await this.learnSpan(index))
-    ) {
+    if (keep && this.offsets.missed(index) && (await this.learnSpan(index))) {
       const learned = this.offsets.get(index)
       if (learned) return learned
     }
@@ -72,11 +74,8 @@ export class BlockReader {
     const leaf = nodes[nodes.length - 1]
     let offset = 0
     for (let i = 0; i < nodes.length - 1; i++) offset += nodes[i].size
-    // Past the pages' capacity a 32 KiB page for two offsets only churns a random reader's
-    // memory (35 MiB of RSS over a 1M-file drive's stats); a repeat costs the leaf (roots cached).
-    if (this.length() <= BlockOffsets.CAPACITY || this.offsets.hasPage(index)) {
-      this.offsets.set(index, offset, leaf.size)
-    }
+    // (A random lookup in a big core keeps no 32 KiB page for two offsets: a repeat costs its leaf.)
+    if (keep || this.offsets.hasPage(index)) this.offsets.set(index, offset, leaf.size)
     return { offset, size: leaf.size }
   }
 

@@ -1,7 +1,7 @@
 // Finding where a block lies in a big core: a random reader of a core larger than the offset
 // pages hold reads the block's roots and leaf (a few small reads), not the 40 KiB of leaves a
 // smaller core's reader learns a whole span from (there the pages replace each other first), and
-// keeps no page for it (a repeat reads the leaf again).
+// keeps no page for it (a repeat reads the leaf again); one moving through it keeps its offsets.
 import type { RandomAccessStorage } from 'random-access-memory'
 import { describe, expect, it } from 'vitest'
 import { BlockOffsets } from '../src/block-offsets.js'
@@ -34,24 +34,53 @@ function countingStorage(): {
   return { storage, treeReads, counting }
 }
 
-/** Tree reads of 200 random gets of a fresh reader, then of the same gets again. */
-async function randomReads(length: number): Promise<{ first: number[]; repeat: number[] }> {
-  const { storage, treeReads, counting } = countingStorage()
-  const writer = new Hypercore(storage)
-  await writer.ready()
-  const batch = Array.from({ length: 8192 }, (_, i) => Buffer.from([i & 0xff]))
-  for (let n = 0; n < length; n += batch.length) await writer.append(batch.slice(0, length - n))
-  await writer.close()
-  // A fresh open knows no offsets.
-  const reader = new Hypercore(storage)
-  await reader.ready()
-  expect(reader.length).toBe(length)
+/** 200 random blocks of a core of `length` blocks. */
+function randomIndexes(length: number): number[] {
   const indexes: number[] = []
   let x = 7
   for (let i = 0; i < 200; i++) {
     x = (x * 48271) % 2147483647
     indexes.push(x % length)
   }
+  return indexes
+}
+
+type Counted = ReturnType<typeof countingStorage>
+
+/** Cores of `length` one-byte blocks, each written once and opened by every test that wants it. */
+const written = new Map<number, Promise<Counted>>()
+
+function coreOf(length: number): Promise<Counted> {
+  let core = written.get(length)
+  if (core === undefined) {
+    core = (async () => {
+      const counted = countingStorage()
+      const writer = new Hypercore(counted.storage)
+      await writer.ready()
+      const batch = Array.from({ length: 8192 }, (_, i) => Buffer.from([i & 0xff]))
+      for (let n = 0; n < length; n += batch.length) {
+        await writer.append(batch.slice(0, length - n))
+      }
+      await writer.close()
+      return counted
+    })()
+    written.set(length, core)
+  }
+  return core
+}
+
+/** Tree reads of a fresh reader's gets of `indexes`, then of the same gets again. */
+async function treeReads(
+  length: number,
+  pick: (length: number) => number[] = randomIndexes,
+): Promise<{ first: number[]; repeat: number[] }> {
+  const { storage, treeReads, counting } = await coreOf(length)
+  // A fresh open knows no offsets.
+  const reader = new Hypercore(storage)
+  await reader.ready()
+  expect(reader.length).toBe(length)
+  const indexes = pick(length)
+  treeReads.length = 0
   counting.on = true
   for (const index of indexes) {
     expect(await reader.get(index)).toEqual(Buffer.from([(index % 8192) & 0xff]))
@@ -60,12 +89,12 @@ async function randomReads(length: number): Promise<{ first: number[]; repeat: n
   for (const index of indexes) await reader.get(index)
   counting.on = false
   await reader.close()
-  return { first, repeat: treeReads }
+  return { first, repeat: treeReads.splice(0) }
 }
 
 describe('block offsets at scale', () => {
   it('a random reader of a core past the pages reads roots and leaves, never a span, keeps no page', async () => {
-    const { first, repeat } = await randomReads(BlockOffsets.CAPACITY + 8192)
+    const { first, repeat } = await treeReads(BlockOffsets.CAPACITY + 8192)
     expect(first.length).toBeGreaterThan(0)
     expect(Math.max(...first)).toBeLessThan(SPAN_READ)
     // No page kept: each repeat reads its leaf again (the roots are cached).
@@ -73,8 +102,20 @@ describe('block offsets at scale', () => {
     expect(Math.max(...repeat)).toBeLessThan(SPAN_READ)
   }, 60_000)
 
+  it('a reader moving through a core past the pages keeps the offsets it finds', async () => {
+    const start = BlockOffsets.CAPACITY - 100
+    const { first, repeat } = await treeReads(BlockOffsets.CAPACITY + 8192, () =>
+      Array.from({ length: 600 }, (_, i) => start + i),
+    )
+    // Block by block from the previous end: leaves come in runs, far fewer reads than blocks.
+    expect(first.length).toBeLessThan(600 / 4)
+    // Kept, all but the first block's (found before the reader was seen moving): the repeat
+    // reads only the tree that locates that one.
+    expect(repeat.length).toBeLessThan(20)
+  }, 60_000)
+
   it('a random reader of a smaller core learns spans of leaves', async () => {
-    const { first, repeat } = await randomReads(64 * 1024)
+    const { first, repeat } = await treeReads(64 * 1024)
     expect(first.some((size) => size === SPAN_READ)).toBe(true)
     // Every offset found is kept: repeats read no tree.
     expect(repeat).toEqual([])
