@@ -1,15 +1,14 @@
 // Writing a core's changed bitfield pages: chained so they land in order, after the data, tree
 // nodes and signatures they describe, and coalesced into one flush per turn of the event loop.
 import type { Bitfield } from './bitfield.js'
+import { type ErrorEmitter, emitErrorIfHeard } from './emit-error.js'
 import type { CoreStorage } from './storage.js'
 
 /** The part of a core its bitfield writes read. */
-export interface BitfieldCore {
+export interface BitfieldCore extends ErrorEmitter {
   readonly bitfield: Bitfield | null
   readonly closed: boolean
   readonly storage: CoreStorage
-  listenerCount(event: 'error'): number
-  emit(event: 'error', err: Error): boolean
 }
 
 export class BitfieldWrites {
@@ -27,7 +26,7 @@ export class BitfieldWrites {
       this.flushScheduled = false
       if (this.core.closed) return
       this.sync().catch((err: Error) => {
-        if (this.core.listenerCount('error') > 0) this.core.emit('error', err)
+        emitErrorIfHeard(this.core, err)
       })
     })
   }

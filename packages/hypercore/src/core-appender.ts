@@ -7,6 +7,7 @@ import type { Bitfield } from './bitfield.js'
 import type { BlockReader } from './block-reader.js'
 import type { CoreReplicator } from './core-replicator.js'
 import { signable } from './crypto.js'
+import { emitErrorIfHeard } from './emit-error.js'
 import { ClosedError, NotWritableError } from './errors.js'
 import { LeafHasher } from './leaf-hasher.js'
 import { MerkleTree, hashBatch } from './merkle-tree.js'
@@ -82,7 +83,7 @@ export class CoreAppender {
     const writes: Promise<void>[] = [dataWrite, core.storage.putNodeRange(2 * start, slots)]
     for (const node of outside) writes.push(core.storage.putNode(node))
     const durable = batch.some((p) => p.durable)
-    if (core.live && core.secretKey) void this.sign(newLength, signable(merkle.roots, newLength))
+    if (core.live && core.secretKey) this.sign(newLength, signable(merkle.roots, newLength))
     try {
       await Promise.all(writes)
     } catch (err) {
@@ -124,9 +125,7 @@ export class CoreAppender {
       core.storage,
       core.secretKey as Buffer,
       this.opts.signInWorker ?? HYPERCORE_DEFAULTS.signInWorker,
-      (err) => {
-        if (core.listenerCount('error') > 0) core.emit('error', err)
-      },
+      (err) => emitErrorIfHeard(core, err),
     )
     this.signatures.request(length - 1, message)
   }

@@ -28,6 +28,7 @@ import {
   memoryFile,
   toStorageFunction,
 } from './corestore-storage.js'
+import { emitErrorIfHeard } from './emit-error.js'
 import { Hypercore, type HypercoreOptions } from './hypercore.js'
 
 /** Options of `new Corestore(storage, opts)`; core options here apply to every core. */
@@ -183,7 +184,7 @@ export class CoreRegistry extends EventEmitter<RegistryEvents> {
   }
 
   emitError(err: Error) {
-    if (this.listenerCount('error') > 0) this.emit('error', err)
+    emitErrorIfHeard(this, err)
   }
 
   /** corestore@5's `_generateKeys`: keyPair, then key, then name, then discoveryKey, else random. */

@@ -13,6 +13,7 @@ import {
 } from './corestore-registry.js'
 import type { CorestoreReplicateOptions } from './corestore-replication.js'
 import type { CorestoreStorageFunction } from './corestore-storage.js'
+import { emitErrorIfHeard } from './emit-error.js'
 import type { Hypercore } from './hypercore.js'
 
 export * from './corestore-errors.js'
@@ -62,9 +63,7 @@ export class Corestore extends EventEmitter<CorestoreEvents> {
 
     const onfeed = (core: Hypercore, coreOpts: CorestoreGetOptions) =>
       this.emit('feed', core, coreOpts)
-    const onerror = (err: Error) => {
-      if (this.listenerCount('error') > 0) this.emit('error', err)
-    }
+    const onerror = (err: Error) => emitErrorIfHeard(this, err)
     this.registry.on('feed', onfeed)
     this.registry.on('error', onerror)
     this.unlisten = () => {

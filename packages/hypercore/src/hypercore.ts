@@ -14,6 +14,7 @@ import type { CoreReplicator } from './core-replicator.js'
 import { type TreeNode, discoveryKey } from './crypto.js'
 import { cancelDownload, startDownload } from './download-selections.js'
 import type { Download, DownloadHandle } from './download.js'
+import { emitErrorIfHeard } from './emit-error.js'
 import {
   BlockNotAvailableError,
   BlockTooLargeError,
@@ -199,9 +200,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     if (this.allowPush) this.extensions.add(PUSH_EXTENSION, {})
     if (!this.sparse) this.download({ start: 0, end: -1 }).selection.implicit = true
     // Open right away, as the original does; errors surface through ready() and every operation.
-    this.ready().catch((err: Error) => {
-      if (this.listenerCount('error') > 0) this.emit('error', err)
-    })
+    this.ready().catch((err: Error) => emitErrorIfHeard(this, err))
   }
 
   /** Opens storage (idempotent). */

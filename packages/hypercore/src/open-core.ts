@@ -111,8 +111,9 @@ export async function openCore(core: OpeningCore, o: HypercoreOptions): Promise<
   let length = blocks(bitfield)
   if (core.writable && core.secretKey && !overwrite) {
     // Redo after a crash (see recovery.ts).
-    length = await recoverAppends(recoveryContext(core), length)
-    await recoverDataBits(recoveryContext(core), length)
+    const recovery = recoveryContext(core)
+    length = await recoverAppends(recovery, length)
+    await recoverDataBits(recovery, length)
   }
   if (length > 0) {
     const sig = await storage.getSignature(length - 1)
