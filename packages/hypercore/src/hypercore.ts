@@ -308,14 +308,14 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     if (this.closed) throw new ClosedError('Hypercore is closed')
     const codec = opts.valueEncoding ? toCodec(opts.valueEncoding) : this.codec
     const bitfield = this.bitfield as Bitfield
+    let arrived: Buffer | null = null
     if (!bitfield.get(index)) {
       if (opts.wait === false)
         throw new BlockNotAvailableError(`Block ${index} is not available locally`)
       const ifAvailable = opts.ifAvailable ?? this.alwaysIfAvailable
-      await this.waiters.waitForBlock(this, index, opts.timeout ?? 0, ifAvailable)
+      arrived = await this.waiters.waitForBlock(this, index, opts.timeout ?? 0, ifAvailable)
     }
-    const data = await this.getBuffer(index, true)
-    return codec.decode(data)
+    return codec.decode(arrived ?? (await this.getBuffer(index, true)))
   }
 
   /** True when block `index` is stored locally; with `end`, when all of [start, end) are. */

@@ -159,7 +159,7 @@ export class VerifiedStore {
       const bitfield = core.bitfield as Bitfield
       if (bitfield.set(v.index, true)) core.emit('download', v.index, v.data, from)
       core.replicator?.announce(v.index, 1, from)
-      core.waiters.onBlock(core, v.index)
+      core.waiters.onBlock(core, v.index, v.data)
       core.checkSelections()
       if (!core.writable && core.length > 0) {
         const synced = this.syncCursor >= core.length

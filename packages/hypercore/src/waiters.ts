@@ -9,10 +9,23 @@ export interface WaitTarget {
   replicator: { update(): void; available?(index: number): Promise<boolean> } | null
 }
 
-interface Waiter {
-  resolve: () => void
+interface Waiter<T = void> {
+  resolve: (value: T) => void
   reject: (err: Error) => void
   timer: NodeJS.Timeout | null
+}
+
+/** A block waiter's result: the bytes a peer sent, or null when the block came otherwise. */
+type Arrived = Buffer | null
+
+/**
+ * `data` in memory of its own, as a storage read gives it: a view into the frame or socket
+ * chunk it came in would pin that whole chunk for as long as the caller keeps the block.
+ */
+function ownCopy(data: Buffer): Buffer {
+  const copy = Buffer.allocUnsafeSlow(data.byteLength)
+  data.copy(copy)
+  return copy
 }
 
 /** A seek waiting for tree nodes: byte offset, and the blocks [start, end) under the unknown node. */
@@ -24,7 +37,7 @@ export interface SeekWait {
 }
 
 export class Waiters {
-  private readonly blocks = new Map<number, Waiter[]>()
+  private readonly blocks = new Map<number, Waiter<Arrived>[]>()
   private lengths: { minLength: number; waiter: Waiter }[] = []
   private seeks: SeekWait[] = []
 
@@ -78,12 +91,12 @@ export class Waiters {
     }
   }
 
-  private make(
+  private make<T = void>(
     timeout: number,
-    cleanup: (w: Waiter) => void,
-  ): { promise: Promise<void>; waiter: Waiter } {
-    let waiter!: Waiter
-    const promise = new Promise<void>((resolve, reject) => {
+    cleanup: (w: Waiter<T>) => void,
+  ): { promise: Promise<T>; waiter: Waiter<T> } {
+    let waiter!: Waiter<T>
+    const promise = new Promise<T>((resolve, reject) => {
       waiter = { resolve, reject, timer: null }
     })
     if (timeout > 0) {
@@ -95,13 +108,17 @@ export class Waiters {
     return { promise, waiter }
   }
 
+  /**
+   * Waits until block `index` is stored. Resolves with its bytes when a peer sent it (each
+   * waiter its own copy, so a get need not read back what just arrived), else null.
+   */
   waitForBlock(
     core: WaitTarget,
     index: number,
     timeout: number,
     ifAvailable: boolean,
-  ): Promise<void> {
-    const { promise, waiter } = this.make(timeout, (w) => this.removeBlock(index, w))
+  ): Promise<Arrived> {
+    const { promise, waiter } = this.make<Arrived>(timeout, (w) => this.removeBlock(index, w))
     let list = this.blocks.get(index)
     if (!list) {
       list = []
@@ -127,7 +144,7 @@ export class Waiters {
     return promise
   }
 
-  private removeBlock(index: number, waiter: Waiter): boolean {
+  private removeBlock(index: number, waiter: Waiter<Arrived>): boolean {
     const list = this.blocks.get(index)
     if (!list) return false
     const i = list.indexOf(waiter)
@@ -176,13 +193,14 @@ export class Waiters {
     return true
   }
 
-  onBlock(_core: WaitTarget, index: number): void {
+  /** Block `index` is stored; `data` is what a peer sent for it (null for other ways in). */
+  onBlock(_core: WaitTarget, index: number, data: Buffer | null = null): void {
     const list = this.blocks.get(index)
     if (!list) return
     this.blocks.delete(index)
     for (const w of list) {
       if (w.timer) clearTimeout(w.timer)
-      w.resolve()
+      w.resolve(data === null ? null : ownCopy(data))
     }
   }
 
