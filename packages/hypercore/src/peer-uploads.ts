@@ -68,6 +68,9 @@ export class Uploads {
     const frame = await this.prepareBlock(index, proof, value)
     if (frame === null || !this.peer.channel) return null
     this.peer.channel.data(frame)
+    // The remote asked for it, so it stores it or ends the channel (as after a push): a push
+    // planned before its Have arrives would send it twice.
+    if (value !== null) this.peer.remoteBitfield.set(index, true)
     return frame.nodes
   }
 

@@ -230,7 +230,14 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
       return
     }
     if (data.value !== null && this.core.allowPush) {
-      this.incoming.queue(() => this.receivePushed(data))
+      // Reserved until stored (or refused), so a get meanwhile does not request what is here.
+      const reserved = this.host.reserved
+      const reserving = !reserved.has(data.index)
+      if (reserving) reserved.add(data.index)
+      const release = () => {
+        if (reserving) reserved.delete(data.index)
+      }
+      this.incoming.queue(() => this.receivePushed(data, release))
       return
     }
     if (data.value === null && this.seekInflight.length) {
@@ -242,17 +249,27 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
     this.destroy(new UnrequestedDataError(`Data for block ${data.index} that was never requested`))
   }
 
-  /** A block sent unasked (we announced allowPush): stored only when it verifies. */
-  private async receivePushed(data: Data): Promise<void> {
-    if (this.destroyed || (this.core.bitfield as Bitfield).get(data.index)) return
+  /**
+   * A block sent unasked (we announced allowPush): stored only when it verifies. `release` runs
+   * once it is stored, refused or not needed.
+   */
+  private async receivePushed(data: Data, release: () => void): Promise<void> {
+    if (this.destroyed || (this.core.bitfield as Bitfield).get(data.index)) {
+      release()
+      return
+    }
     await this.incoming.verifyThenStore(
       data,
       data.value,
       () => {
+        release()
         this.remoteBitfield.set(data.index, true)
         this.host.updateAll()
       },
-      (err) => this.destroy(err),
+      (err) => {
+        release()
+        this.destroy(err)
+      },
       true,
     )
   }

@@ -333,4 +333,53 @@ describe('push', () => {
     expect(await writer.pushBatch(peer, [2, 3])).toEqual([false, false])
     expect(uploads).toEqual([])
   })
+
+  it('a block answered to a request is not pushed to that reader again', async () => {
+    const { writer, reader, peer } = await pushPair()
+    const uploads: number[] = []
+    writer.on('upload', (index: number) => uploads.push(index))
+    expect(((await reader.get(5)) as Buffer).toString()).toBe('block 5')
+    // The reader stored it without announcing it back to the peer it came from.
+    expect(await writer.pushBatch(peer, [5, 6])).toEqual([false, true])
+    expect(await writer.push(peer, 5)).toBe(false)
+    await downloaded(reader, 2)
+    expect(uploads).toEqual([5, 6])
+  })
+
+  it('a get while a pushed block waits to be stored takes that block, not a request', async () => {
+    const writer = core()
+    await writer.append(Array.from({ length: 32 }, (_, i) => `block ${i}`))
+    // The reader's data writes wait for `open`, so the pushed block stays verified but unstored.
+    let open!: () => void
+    const gate = new Promise<void>((resolve) => {
+      open = resolve
+    })
+    const storage = (name: string): RandomAccessStorage => {
+      const file = new RAM()
+      if (name !== 'data') return file
+      const write = file.write.bind(file)
+      file.write = (...args: Parameters<RAM['write']>) => {
+        gate.then(() => write(...args))
+      }
+      return file
+    }
+    const reader = new Hypercore(storage, writer.key, { sparse: true, allowPush: true })
+    closers.push(() => reader.close())
+    await reader.ready()
+    const opened = new Promise<void>((resolve) => reader.once('peer-open', () => resolve()))
+    pair(writer, reader)
+    await opened
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    const uploads: number[] = []
+    writer.on('upload', (index: number) => uploads.push(index))
+    const verified = new Promise<void>((resolve) => reader.once('verified', () => resolve()))
+    expect(await writer.pushBatch(writer.peers[0], [7])).toEqual([true])
+    await verified
+    const got = reader.get(7)
+    // Time for a request and its answer to cross (they would, were the block not reserved).
+    await new Promise<void>((resolve) => setTimeout(resolve, 50))
+    open()
+    expect(((await got) as Buffer).toString()).toBe('block 7')
+    expect(uploads).toEqual([7])
+  })
 })
