@@ -66,9 +66,9 @@ export class Waiters {
     end: number,
     timeout: number,
   ): Promise<void> {
-    const entry = { bytes, start, end, waiter: null as unknown as Waiter }
+    // The cleanup runs on a timeout only, once `entry` exists.
     const { promise, waiter } = this.make(timeout, () => this.removeSeek(entry))
-    entry.waiter = waiter
+    const entry: SeekWait = { bytes, start, end, waiter }
     this.seeks.push(entry)
     core.replicator?.update()
     return promise
@@ -161,9 +161,8 @@ export class Waiters {
     timeout: number,
     ifAvailable: boolean,
   ): Promise<void> {
-    const entry = { minLength, waiter: null as unknown as Waiter }
     const { promise, waiter } = this.make(timeout, () => this.removeLength(entry))
-    entry.waiter = waiter
+    const entry = { minLength, waiter }
     this.lengths.push(entry)
     const replicator = core.replicator
     if (ifAvailable) {

@@ -73,6 +73,25 @@ describe('Hypercore basics', () => {
     await expect(core.get(5, { timeout: 20 })).rejects.toMatchObject({ code: 'ERR_TIMEOUT' })
   })
 
+  it('an update or a seek that times out stops waiting: later ones are answered as usual', async () => {
+    const writer = open()
+    await writer.append(['ab', 'cd'])
+    const reader = open(memoryStorage(), writer.key as Buffer, { sparse: true })
+    await expect(reader.update({ timeout: 20 })).rejects.toMatchObject({ code: 'ERR_TIMEOUT' })
+    await expect(reader.seek(1, { timeout: 20 })).rejects.toMatchObject({ code: 'ERR_TIMEOUT' })
+    const s1 = writer.replicate(true, { live: true })
+    const s2 = reader.replicate(false, { live: true })
+    s1.pipe(s2).pipe(s1)
+    try {
+      await reader.update({ timeout: 5000 })
+      expect(reader.length).toBe(2)
+      expect(await reader.seek(3, { timeout: 5000 })).toEqual([1, 1])
+    } finally {
+      s1.destroy()
+      s2.destroy()
+    }
+  })
+
   it('a waiting get resolves when the block is appended', async () => {
     const core = open()
     await core.ready()
