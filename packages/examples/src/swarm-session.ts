@@ -4,10 +4,6 @@ import type { Hyperdrive } from '@hyperstack/hyperdrive'
 import { Hyperswarm } from '@hyperstack/hyperswarm'
 import type { HostPort } from './bootstrap-option.js'
 
-interface DuplexStream extends NodeJS.ReadWriteStream {
-  destroy(err?: Error): void
-}
-
 export interface SwarmSessionOptions {
   bootstrap: HostPort[]
   /** Address to listen on; the demo and tests use 127.0.0.1. */
@@ -41,8 +37,7 @@ export class SwarmSession {
       ) => {
         this.peers++
         if (this.firstConnectionMs === null) this.firstConnectionMs = Date.now() - this.startedAt
-        // The drive's replication stream is a duplex protocol stream; its declared type is narrower.
-        const stream = drive.replicate(info.client, { live: true }) as unknown as DuplexStream
+        const stream = drive.replicate(info.client, { live: true })
         socket.on('data', (chunk: Buffer) => {
           this.bytesIn += chunk.length
         })
@@ -51,7 +46,7 @@ export class SwarmSession {
         })
         socket.on('error', () => stream.destroy())
         stream.on('error', () => socket.destroy())
-        socket.pipe(stream as unknown as NodeJS.WritableStream)
+        socket.pipe(stream)
         stream.pipe(socket)
         this.onFirstPeer()
       },

@@ -89,8 +89,11 @@ export interface DriveCorestore {
   close(): Promise<void>
 }
 
-/** A replication stream: duplex, destroyable, pipeable to another one or a socket. */
-export interface ReplicationStream {
+/**
+ * A replication stream: a duplex that a socket pipes into and back out of
+ * (`socket.pipe(stream).pipe(socket)`), with the stream events ('data', 'error', 'close').
+ */
+export interface ReplicationStream extends NodeJS.WritableStream {
   pipe<T>(dest: T): T
   destroy(err?: Error): void
 }

@@ -1,8 +1,9 @@
 // Connects two replication streams, counting the bytes each way, and closes them afterwards.
 import { Transform } from 'node:stream'
 
-export interface Pipeable {
-  pipe<T>(dest: T): T
+/** A replication stream, ours or an original's: a socket pipes into it and back out. */
+export interface Pipeable extends NodeJS.WritableStream {
+  pipe<T extends NodeJS.WritableStream>(dest: T): T
   destroy(err?: Error): void
 }
 
@@ -30,8 +31,8 @@ export function connect(a: Pipeable, b: Pipeable): Wire {
   const ba = counter((n) => {
     state.bToA += n
   })
-  a.pipe(ab).pipe(b as unknown as NodeJS.WritableStream)
-  b.pipe(ba).pipe(a as unknown as NodeJS.WritableStream)
+  a.pipe(ab).pipe(b)
+  b.pipe(ba).pipe(a)
   return {
     get aToB() {
       return state.aToB

@@ -6,7 +6,7 @@ import { Hyperdrive } from '../../src/index.js'
 import { memoryStorage } from '../helpers/hyperstack-backend.js'
 import { originalRam } from '../helpers/original-backend.js'
 import { openOriginal } from '../helpers/original-drive.js'
-import { type Pipeable, connect, within } from '../helpers/wire.js'
+import { connect, within } from '../helpers/wire.js'
 
 const cleanup: (() => Promise<void> | void)[] = []
 afterEach(async () => {
@@ -55,10 +55,7 @@ describe('replication with hyperdrive@10', () => {
     const { a } = await ourWriter()
     const reader = await openOriginal(originalRam, a.key)
     cleanup.push(() => reader.promises.close())
-    const wire = connect(
-      a.replicate(true) as Pipeable,
-      reader.replicate(false) as unknown as Pipeable,
-    )
+    const wire = connect(a.replicate(true), reader.replicate(false))
     cleanup.push(() => wire.close())
     const p = reader.promises
     expect(await within(p.readFile('/hello.txt', 'utf-8'), 10000, 'read hello')).toBe('world')
@@ -81,10 +78,7 @@ describe('replication with hyperdrive@10', () => {
     cleanup.push(() => ours.close())
     await ours.ready()
     expect(ours.writable).toBe(false)
-    const wire = connect(
-      writer.replicate(true) as unknown as Pipeable,
-      ours.replicate(false) as Pipeable,
-    )
+    const wire = connect(writer.replicate(true), ours.replicate(false))
     cleanup.push(() => wire.close())
     expect(await within(ours.readFile('/hello.txt', 'utf-8'), 10000, 'read hello')).toBe('world')
     expect(
@@ -102,10 +96,10 @@ describe('replication with hyperdrive@10', () => {
     cleanup.push(() => reader.promises.close())
     const tcp = await tcpPair()
     cleanup.push(tcp.close)
-    const s1 = a.replicate(true) as Pipeable
-    const s2 = reader.replicate(false) as unknown as Pipeable
-    s1.pipe(tcp.client).pipe(s1 as unknown as NodeJS.WritableStream)
-    s2.pipe(tcp.server).pipe(s2 as unknown as NodeJS.WritableStream)
+    const s1 = a.replicate(true)
+    const s2 = reader.replicate(false)
+    s1.pipe(tcp.client).pipe(s1)
+    s2.pipe(tcp.server).pipe(s2)
     cleanup.push(() => {
       s1.destroy()
       s2.destroy()
@@ -126,10 +120,10 @@ describe('replication with hyperdrive@10', () => {
     await ours.ready()
     const tcp = await tcpPair()
     cleanup.push(tcp.close)
-    const s1 = writer.replicate(true) as unknown as Pipeable
-    const s2 = ours.replicate(false) as Pipeable
-    s1.pipe(tcp.client).pipe(s1 as unknown as NodeJS.WritableStream)
-    s2.pipe(tcp.server).pipe(s2 as unknown as NodeJS.WritableStream)
+    const s1 = writer.replicate(true)
+    const s2 = ours.replicate(false)
+    s1.pipe(tcp.client).pipe(s1)
+    s2.pipe(tcp.server).pipe(s2)
     cleanup.push(() => {
       s1.destroy()
       s2.destroy()
@@ -143,7 +137,7 @@ describe('replication with hyperdrive@10', () => {
     const reader = new Hyperdrive(memoryStorage(), a.key)
     cleanup.push(() => reader.close())
     await reader.ready()
-    const wire = connect(a.replicate(true) as Pipeable, reader.replicate(false) as Pipeable)
+    const wire = connect(a.replicate(true), reader.replicate(false))
     cleanup.push(() => wire.close())
     expect(await within(reader.readFile('/mounted/inb.txt', 'utf-8'), 10000, 'mount read')).toBe(
       'hello from b',
@@ -163,10 +157,7 @@ describe('replication with hyperdrive@10', () => {
     const ours = new Hyperdrive(memoryStorage(), writer.key)
     cleanup.push(() => ours.close())
     await ours.ready()
-    const wire = connect(
-      writer.replicate(true) as unknown as Pipeable,
-      ours.replicate(false) as Pipeable,
-    )
+    const wire = connect(writer.replicate(true), ours.replicate(false))
     cleanup.push(() => wire.close())
     expect(await within(ours.readFile('/m/deep.txt', 'utf-8'), 10000, 'mounted read')).toBe(
       'from the mounted drive',

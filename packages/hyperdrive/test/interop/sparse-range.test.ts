@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { Hyperdrive } from '../../src/index.js'
 import { memoryStorage } from '../helpers/hyperstack-backend.js'
-import { type Pipeable, connect, within } from '../helpers/wire.js'
+import { connect, within } from '../helpers/wire.js'
 
 const MiB = 1024 * 1024
 const BLOCK = 524288
@@ -35,7 +35,7 @@ describe('sparse range reads', () => {
     const reader = new Hyperdrive(memoryStorage(), writer.key)
     cleanup.push(() => reader.close())
     await reader.ready()
-    const wire = connect(writer.replicate(true) as Pipeable, reader.replicate(false) as Pipeable)
+    const wire = connect(writer.replicate(true), reader.replicate(false))
     cleanup.push(() => wire.close())
 
     const st = await within(reader.stat('/big.bin'), 10000, 'stat')
@@ -75,7 +75,7 @@ describe('sparse range reads', () => {
     const reader = new Hyperdrive(memoryStorage(), writer.key, { sparse: true })
     cleanup.push(() => reader.close())
     await reader.ready()
-    const wire = connect(writer.replicate(true) as Pipeable, reader.replicate(false) as Pipeable)
+    const wire = connect(writer.replicate(true), reader.replicate(false))
     cleanup.push(() => wire.close())
     expect((await within(reader.stat('/small.bin'), 10000, 'stat')).blocks).toBe(1)
     const part = (await within(
@@ -110,7 +110,7 @@ describe('sparse range reads', () => {
       }
       metadata.on('download', ondownload)
     })
-    const wire = connect(writer.replicate(true) as Pipeable, reader.replicate(false) as Pipeable)
+    const wire = connect(writer.replicate(true), reader.replicate(false))
     cleanup.push(() => wire.close())
     // Nothing is read: the header arrives only because the drive asked for it on ready.
     await within(header, 10000, 'header block')

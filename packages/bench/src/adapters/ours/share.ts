@@ -51,8 +51,7 @@ export const shareAdapter: ShareCloneAdapter = {
     let wire = 0
     const firstConnection = new Promise<void>((resolve) => {
       swarm.on('connection', (socket: Socket, info: { client: boolean }) => {
-        // The drive's replication stream is a duplex protocol stream; its declared type is narrower.
-        const stream = drive.replicate(info.client, { live: true }) as unknown as Socket
+        const stream = drive.replicate(info.client, { live: true })
         socket.on('data', (chunk: Buffer) => {
           wire += chunk.length
         })
