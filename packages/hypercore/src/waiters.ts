@@ -18,16 +18,6 @@ interface Waiter<T = void> {
 /** A block waiter's result: the bytes a peer sent, or null when the block came otherwise. */
 type Arrived = Buffer | null
 
-/**
- * `data` in memory of its own, as a storage read gives it: a view into the frame or socket
- * chunk it came in would pin that whole chunk for as long as the caller keeps the block.
- */
-function ownCopy(data: Buffer): Buffer {
-  const copy = Buffer.allocUnsafeSlow(data.byteLength)
-  data.copy(copy)
-  return copy
-}
-
 /** A seek waiting for tree nodes: byte offset, and the blocks [start, end) under the unknown node. */
 export interface SeekWait {
   bytes: number
@@ -199,7 +189,8 @@ export class Waiters {
     this.blocks.delete(index)
     for (const w of list) {
       if (w.timer) clearTimeout(w.timer)
-      w.resolve(data === null ? null : ownCopy(data))
+      // A copy, as BlockReader.read(copy) gives: a view would pin the frame it came in.
+      w.resolve(data === null ? null : Buffer.from(data))
     }
   }
 
