@@ -39,24 +39,24 @@ export class ProofLoader {
     throw new CorruptStorageError(`No signature stored at or after ${index}`)
   }
 
+  /** Reads node `index` into `nodes[at]` (a proof node not in memory). */
+  private async readInto(nodes: TreeNode[], at: number, index: number): Promise<TreeNode> {
+    nodes[at] = await this.core.getNode(index)
+    return nodes[at]
+  }
+
   /** The nodes (and the signature, when it reaches a signed length) a plan names. */
   async load(plan: ProofPlan): Promise<Proof> {
     const core = this.core
-    // Uploads mostly find their nodes in memory: no promise per node then.
+    // Uploads mostly find their nodes in memory: a read (and its promise) only for the others.
     const nodes: TreeNode[] = new Array(plan.nodes.length)
-    let inMemory = true
+    let reads: Promise<TreeNode>[] | null = null
     for (let i = 0; i < nodes.length; i++) {
       const node = this.nodes.now(plan.nodes[i])
       if (node) nodes[i] = node
-      else inMemory = false
+      else (reads ??= []).push(this.readInto(nodes, i, plan.nodes[i]))
     }
-    if (!inMemory) {
-      await Promise.all(
-        plan.nodes.map(async (n, i) => {
-          nodes[i] ??= await core.getNode(n)
-        }),
-      )
-    }
+    if (reads !== null) await Promise.all(reads)
     let signature: Buffer | null = null
     if (core.live && plan.verifiedBy) {
       const slot = plan.verifiedBy / 2 - 1
