@@ -1,5 +1,6 @@
 // What the drive needs from the layers below: a core, a corestore and the mount-aware trie.
 // @hyperstack/hypercore and @hyperstack/hypertrie provide them; tests may hand in adapters.
+import type { ReplicationStream } from '@hyperstack/hypertrie'
 
 export interface CoreGetOptions {
   wait?: boolean
@@ -89,14 +90,7 @@ export interface DriveCorestore {
   close(): Promise<void>
 }
 
-/**
- * A replication stream: a duplex that a socket pipes into and back out of
- * (`socket.pipe(stream).pipe(socket)`), with the stream events ('data', 'error', 'close').
- */
-export interface ReplicationStream extends NodeJS.WritableStream {
-  pipe<T>(dest: T): T
-  destroy(err?: Error): void
-}
+export type { ReplicationStream }
 
 /** A mount as the trie resolved it: which trie, mounted where (empty localPath for the root). */
 export interface TrieMountInfo {

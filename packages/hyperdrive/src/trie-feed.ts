@@ -109,7 +109,7 @@ export class CoreTrieFeed implements TrieFeed {
   has(index: number): boolean | Promise<boolean> {
     return this.core.has(index)
   }
-  replicate(): unknown {
+  replicate(): never {
     throw new InvalidEncodingError('Replicate the drive through its corestore, not its trie')
   }
   close(): Promise<void> {

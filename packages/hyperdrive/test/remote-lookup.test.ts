@@ -3,22 +3,8 @@
 // them after the answer. Rounds are counted on a gated link: traffic moves only when released,
 // and a round is a release that carries bytes from the reader to the writer.
 import { afterEach, describe, expect, it } from 'vitest'
-import { Hyperdrive } from '../src/index.js'
+import { Hyperdrive, type ReplicationStream } from '../src/index.js'
 import { memoryStorage } from './helpers/hyperstack-backend.js'
-
-interface Duplex {
-  write(chunk: Uint8Array): unknown
-  on(event: 'data', listener: (chunk: Uint8Array) => void): unknown
-  destroy(): void
-}
-
-/** A replication stream seen as the duplex it is at run time (the drive types it narrowly). */
-function asDuplex(x: unknown): Duplex {
-  const d = x as Partial<Duplex> | null
-  if (!d || typeof d.write !== 'function' || typeof d.on !== 'function')
-    throw new TypeError('a replication stream should be a duplex')
-  return x as Duplex
-}
 
 const cleanup: (() => Promise<void> | void)[] = []
 afterEach(async () => {
@@ -31,7 +17,7 @@ async function settle(): Promise<void> {
 }
 
 /** Two streams joined by a link that holds each direction's bytes until `release()`. */
-function gatedLink(writer: Duplex, reader: Duplex) {
+function gatedLink(writer: ReplicationStream, reader: ReplicationStream) {
   const toReader: Uint8Array[] = []
   const toWriter: Uint8Array[] = []
   writer.on('data', (chunk) => toReader.push(chunk))
@@ -86,8 +72,8 @@ describe('remote lookups', () => {
     const reader = new Hyperdrive(memoryStorage(), writer.key)
     await reader.ready()
     cleanup.push(() => reader.close())
-    const a = asDuplex(writer.replicate(true))
-    const b = asDuplex(reader.replicate(false))
+    const a = writer.replicate(true)
+    const b = reader.replicate(false)
     cleanup.push(() => {
       a.destroy()
       b.destroy()

@@ -24,6 +24,15 @@ export interface TrieExtensionHandlers {
   onmessage(message: Buffer, peer: unknown): void
 }
 
+/**
+ * A replication stream: a duplex that a socket pipes into and back out of
+ * (`socket.pipe(stream).pipe(socket)`), with the stream events ('data', 'error', 'close').
+ */
+export interface ReplicationStream extends NodeJS.WritableStream {
+  pipe<T extends NodeJS.WritableStream>(dest: T): T
+  destroy(err?: Error): void
+}
+
 /** Where a block lies in a larger buffer (filled in by TrieFeed.getCachedSpan). */
 export interface BlockSpan {
   start: number
@@ -69,7 +78,7 @@ export interface TrieFeed {
    * (@hyperstack/hypercore's `pushBatch`); resolves which ones were sent.
    */
   pushBatch?(peer: unknown, indexes: readonly number[]): Promise<boolean[]>
-  replicate?(isInitiator: boolean, opts?: object): unknown
+  replicate?(isInitiator: boolean, opts?: object): ReplicationStream
   close(): Promise<void>
   on(event: 'append' | 'close', listener: () => void): unknown
   removeListener(event: 'append' | 'close', listener: () => void): unknown

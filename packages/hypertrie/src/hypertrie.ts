@@ -12,7 +12,7 @@ import {
   MetadataError,
   NotWritableError,
 } from './errors.js'
-import type { TrieFeed } from './feed.js'
+import type { ReplicationStream, TrieFeed } from './feed.js'
 import { type LookupOptions, lookup, lookupCached, lookupTarget } from './get.js'
 import { type HistoryOptions, NodeHistory } from './history.js'
 import { type IteratorOptions, NodeIterator } from './iterator.js'
@@ -596,7 +596,7 @@ export class Hypertrie<T = unknown> extends EventEmitter {
   }
 
   /** The feed's replication stream (a hypercore-protocol stream for @hyperstack/hypercore). */
-  replicate(isInitiator: boolean, opts?: object): unknown {
+  replicate(isInitiator: boolean, opts?: object): ReplicationStream {
     if (!this.feed.replicate) throw new InvalidArgumentError('this feed does not replicate')
     return this.feed.replicate(isInitiator, opts)
   }

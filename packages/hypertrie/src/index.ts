@@ -20,6 +20,7 @@ export type { HistoryOptions } from './history.js'
 export { TrieWatcher } from './watch.js'
 export type {
   BlockSpan,
+  ReplicationStream,
   TrieFeed,
   TrieFeedGetOptions,
   TrieFeedUpdateOptions,

@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events'
 import { posix } from 'node:path'
 import { InvalidArgumentError, TriePathError } from './errors.js'
-import type { TrieFeed } from './feed.js'
+import type { ReplicationStream, TrieFeed } from './feed.js'
 import {
   type BatchOp,
   type DelOptions,
@@ -557,7 +557,7 @@ export class MountableTrie<T = unknown> extends EventEmitter {
     }
   }
 
-  replicate(isInitiator: boolean, opts?: object): unknown {
+  replicate(isInitiator: boolean, opts?: object): ReplicationStream {
     return this.trie.replicate(isInitiator, opts)
   }
 

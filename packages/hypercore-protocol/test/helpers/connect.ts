@@ -18,7 +18,7 @@ export function connect(
 ): Connected {
   const ours = new ProtocolStream(role === 'ours-initiator', oursOpts)
   const original = new OriginalProtocol(role !== 'ours-initiator', originalOpts)
-  ours.pipe(original as unknown as ProtocolStream).pipe(ours)
+  ours.pipe(original).pipe(ours)
   return { ours, original }
 }
 

@@ -24,7 +24,8 @@ export interface OriginalExtension {
   send(message: unknown): boolean
 }
 
-export interface OriginalStream {
+/** A Node stream (a socket pipes into and out of it) with hypercore-protocol@8's own members. */
+export interface OriginalStream extends NodeJS.ReadWriteStream {
   publicKey: Buffer
   remotePublicKey: Buffer | null
   destroyed: boolean
@@ -35,10 +36,6 @@ export interface OriginalStream {
   remoteOpened(key: Buffer): boolean
   remoteVerified(key: Buffer): boolean
   registerExtension(name: string, handlers: object): OriginalExtension
-  pipe<T>(dest: T): T
-  write(data: Buffer): boolean
-  on(event: string, fn: (...args: never[]) => void): void
-  once(event: string, fn: (...args: never[]) => void): void
   destroy(err?: Error): void
   finalize(): void
   state: { capability(key: Buffer): Buffer | null }

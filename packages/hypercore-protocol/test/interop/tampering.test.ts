@@ -98,7 +98,7 @@ describe('interop: tampering ends our stream with a typed error', () => {
       original.on('error', () => {})
       // The forger knows the discovery key (public) but not the key: it cannot compute the cap.
       original.state.capability = () => Buffer.alloc(32, 0xee)
-      ours.pipe(original as unknown as ProtocolStream).pipe(ours)
+      ours.pipe(original).pipe(ours)
       ours.open(KEY)
       original.open(KEY)
       const err = await closed(ours)
@@ -110,7 +110,7 @@ describe('interop: tampering ends our stream with a typed error', () => {
       const ours = new ProtocolStream(role === 'ours-initiator', { live: true })
       const original: OriginalStream = new OriginalProtocol(role !== 'ours-initiator')
       original.state.capability = () => Buffer.alloc(32, 0xee)
-      ours.pipe(original as unknown as ProtocolStream).pipe(ours)
+      ours.pipe(original).pipe(ours)
       const seen = new Promise((resolve) => ours.once('discovery-key', resolve))
       original.open(KEY)
       await seen

@@ -11,10 +11,10 @@ describe('interop: opening a key the other side does not know', () => {
     it(`${role}: ours opens, the original sees discovery-key, refuses; ours closes and ends`, async () => {
       const { ours, original } = connect(role)
       const seen = deferred<Buffer>(5000, 'original discovery-key')
-      original.on('discovery-key', ((dk: Buffer) => {
+      original.on('discovery-key', (dk: Buffer) => {
         seen.resolve(dk)
         original.close(dk)
-      }) as (...args: never[]) => void)
+      })
       const closedCh = deferred<void>(5000, 'ours onclose')
       const ch = ours.open(KEY, { onclose: () => closedCh.resolve() })
       expect((await seen.promise).equals(discoveryKey(KEY))).toBe(true)

@@ -1,6 +1,5 @@
 // Replication between our Hypercore and hypercore@9: stream pair and TCP, full and sparse, live, both roles.
 import net from 'node:net'
-import type { Duplex } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Hypercore } from '../../src/index.js'
 import { memoryStorage } from '../helpers.js'
@@ -12,10 +11,10 @@ afterEach(async () => {
 })
 
 type Transport = 'pair' | 'tcp'
-interface Pipeable {
-  pipe(dest: unknown): unknown
+/** A replication stream of either side: a socket pipes into it, and it pipes out. */
+interface Pipeable extends NodeJS.WritableStream {
+  pipe<T extends NodeJS.WritableStream>(dest: T): T
   destroy(err?: Error): void
-  on(event: string, fn: (...args: unknown[]) => void): unknown
 }
 
 function ours(key?: Buffer | null, opts = {}): Hypercore {
@@ -58,10 +57,8 @@ async function connect(a: Pipeable, b: Pipeable, transport: Transport): Promise<
       }),
   )
   for (const s of [client, socket]) s.on('error', () => {})
-  a.pipe(client)
-  ;(client as Duplex).pipe(a as unknown as NodeJS.WritableStream)
-  b.pipe(socket)
-  ;(socket as Duplex).pipe(b as unknown as NodeJS.WritableStream)
+  a.pipe(client).pipe(a)
+  b.pipe(socket).pipe(b)
 }
 
 function blocks(n: number, tag: string): Buffer[] {

@@ -1,8 +1,9 @@
 // Replication between ours and hypertrie@5 over hypercore@9 feeds, sparse, with the lookup
 // extension answering in both directions.
 import { describe, expect, it } from 'vitest'
-import { Hypertrie } from '../../src/index.js'
+import { Hypertrie, type ReplicationStream } from '../../src/index.js'
 import {
+  type OriginalReplicationStream,
   type V5Node,
   V9FeedAdapter,
   call,
@@ -11,14 +12,16 @@ import {
   ram3,
 } from './helpers/originals.js'
 
-function pipeStreams(a: NodeJS.ReadWriteStream, b: NodeJS.ReadWriteStream): () => void {
+type Replicating = ReplicationStream | OriginalReplicationStream
+
+function pipeStreams(a: Replicating, b: Replicating): () => void {
   a.pipe(b).pipe(a)
   const swallow = () => {}
   a.on('error', swallow)
   b.on('error', swallow)
   return () => {
-    ;(a as unknown as { destroy(): void }).destroy()
-    ;(b as unknown as { destroy(): void }).destroy()
+    a.destroy()
+    b.destroy()
   }
 }
 
@@ -50,7 +53,7 @@ describe('replication with hypertrie@5', () => {
     const reader = hypertrie5(ram3, writer.key, { sparse: true, alwaysUpdate: true })
     await call((cb) => reader.ready(cb))
     const stop = pipeStreams(
-      writer.replicate(true, { live: true }) as NodeJS.ReadWriteStream,
+      writer.replicate(true, { live: true }),
       reader.replicate(false, { live: true }),
     )
     try {
@@ -89,7 +92,7 @@ describe('replication with hypertrie@5', () => {
     await reader.ready()
     const stop = pipeStreams(
       writer.replicate(true, { live: true }),
-      reader.replicate(false, { live: true }) as NodeJS.ReadWriteStream,
+      reader.replicate(false, { live: true }),
     )
     try {
       // count the blocks the reader had to wait for one at a time (each is a round trip)

@@ -30,11 +30,14 @@ export interface V9Feed {
   update(opts: object, cb: Cb): void
   download(range: object, cb?: Cb): unknown
   registerExtension(name: string, handlers: TrieExtensionHandlers): TrieExtensionChannel
-  replicate(isInitiator: boolean, opts?: object): NodeJS.ReadWriteStream
+  replicate(isInitiator: boolean, opts?: object): OriginalReplicationStream
   close(cb: Cb): void
   on(event: string, fn: (...args: unknown[]) => void): void
   removeListener(event: string, fn: (...args: unknown[]) => void): void
 }
+
+/** hypercore-protocol@8's stream (a streamx duplex), as the originals' replicate() returns it. */
+export type OriginalReplicationStream = NodeJS.ReadWriteStream & { destroy(err?: Error): void }
 
 export const hypercore9 = require('hypercore') as (
   storage: unknown,
@@ -70,7 +73,7 @@ export interface V5Trie {
   history(opts?: object): V5Iterator
   diff(other: number, prefix?: string | null, opts?: object): V5Iterator<V5DiffEntry>
   checkout(version: number): V5Trie
-  replicate(isInitiator: boolean, opts?: object): NodeJS.ReadWriteStream
+  replicate(isInitiator: boolean, opts?: object): OriginalReplicationStream
   watch(prefix: string, onchange: () => void): { destroy(): void }
   on(event: string, fn: (...args: unknown[]) => void): void
 }
@@ -140,7 +143,7 @@ export class V9FeedAdapter extends EventEmitter implements TrieFeed {
   registerExtension(name: string, handlers: TrieExtensionHandlers): TrieExtensionChannel {
     return this.inner.registerExtension(name, handlers)
   }
-  replicate(isInitiator: boolean, opts?: object): NodeJS.ReadWriteStream {
+  replicate(isInitiator: boolean, opts?: object): OriginalReplicationStream {
     return this.inner.replicate(isInitiator, opts)
   }
   close(): Promise<void> {
