@@ -1,5 +1,5 @@
 // Discovery keys and channel capabilities: proof, bound to one connection, that a peer knows a key.
-import sodium from 'sodium-native'
+import { sodium } from './commonjs.js'
 
 const HYPERCORE = Buffer.from('hypercore')
 const HYPERCORE_CAPABILITY = Buffer.from('hypercore capability')

@@ -1,6 +1,6 @@
 // Noise_XX_25519_ChaChaPoly_BLAKE2b, as noise-protocol@3.0.1 runs it for hypercore-protocol@8:
 // empty prologue, IETF ChaCha20-Poly1305 with nonce 0^4 ‖ u64le(n), BLAKE2b-512 hash/HMAC/HKDF.
-import sodium from 'sodium-native'
+import { sodium } from './commonjs.js'
 import { HandshakeError } from './errors.js'
 
 export interface KeyPair {

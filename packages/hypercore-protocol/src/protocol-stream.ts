@@ -1,10 +1,10 @@
-// ProtocolStream: the hypercore-protocol@8 replication stream (a streamx Duplex). Handshake, then
-// encrypted frames multiplexing any number of feed channels plus stream-level extensions.
-import { Duplex, Readable } from 'streamx'
 import { discoveryKey } from './capability.js'
 import { ChannelTable } from './channel-table.js'
 import type { Channel, ChannelHandlers, ChannelHost } from './channel.js'
 import { verifyCapability } from './channel.js'
+// ProtocolStream: the hypercore-protocol@8 replication stream (a streamx Duplex). Handshake, then
+// encrypted frames multiplexing any number of feed channels plus stream-level extensions.
+import { Duplex, Readable } from './commonjs.js'
 import {
   InvalidArgumentError,
   InvalidCapabilityError,

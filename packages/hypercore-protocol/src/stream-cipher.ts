@@ -1,5 +1,5 @@
 // XSalsa20 keystreams for the transport: one continuous stream per direction, across frames.
-import sodium from 'sodium-native'
+import { sodium } from './commonjs.js'
 import { hsalsa20 } from './hsalsa20.js'
 
 /** The 24-byte XSalsa20 nonce each side draws and sends in its handshake payload. */

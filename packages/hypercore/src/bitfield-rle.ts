@@ -1,5 +1,5 @@
 // bitfield-rle@2: the run-length encoding of bitfields in Have messages (hypercore@9's compress).
-import varint from 'varint'
+import { varint } from './commonjs.js'
 import { InvalidMessageError } from './errors.js'
 
 /** Decoded bitfields larger than this are refused (a hostile peer could claim any size). */

@@ -1,5 +1,5 @@
 // The bitfield of hypercore@9: pages of data bits, tree bits and a lazily kept index, written whole.
-import * as flat from 'flat-tree'
+import { flat } from './commonjs.js'
 
 export const DEFAULT_PAGE_SIZE = 3584
 const DATA_AREA = 1024

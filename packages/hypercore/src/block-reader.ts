@@ -1,8 +1,8 @@
-// Where a core's blocks are in the data file and reading them: offsets learnt from appends,
-// downloads and tree reads (BlockOffsets), and read-ahead for sequential readers (ReadLanes).
-import * as flat from 'flat-tree'
 import type { Bitfield } from './bitfield.js'
 import { BlockOffsets } from './block-offsets.js'
+// Where a core's blocks are in the data file and reading them: offsets learnt from appends,
+// downloads and tree reads (BlockOffsets), and read-ahead for sequential readers (ReadLanes).
+import { flat } from './commonjs.js'
 import { readU64 } from './crypto.js'
 import { DATA_WINDOW_SIZE } from './data-window.js'
 import { ReadLanes } from './read-lanes.js'

@@ -1,10 +1,10 @@
-// A writer's append path: one batch of appends written as data and tree nodes, the bitfield pages
-// and the signature following later, coalesced with those of the appends after it.
-import * as flat from 'flat-tree'
 import type { PendingAppend } from './append-batcher.js'
 import type { BitfieldWrites } from './bitfield-writes.js'
 import type { Bitfield } from './bitfield.js'
 import type { BlockReader } from './block-reader.js'
+// A writer's append path: one batch of appends written as data and tree nodes, the bitfield pages
+// and the signature following later, coalesced with those of the appends after it.
+import { flat } from './commonjs.js'
 import type { CoreReplicator } from './core-replicator.js'
 import { signable } from './crypto.js'
 import { emitErrorIfHeard } from './emit-error.js'

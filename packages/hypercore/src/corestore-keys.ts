@@ -1,6 +1,6 @@
 // Corestore key derivation: named cores get Ed25519 key pairs seeded from the store's master key,
 // exactly as corestore@5 (derive-key@1 + hypercore-crypto@2) computes them.
-import sodium from 'sodium-native'
+import { sodium } from './commonjs.js'
 
 /** derive-key's namespace for every corestore@5 core. */
 export const CORESTORE_NAMESPACE = 'corestore'

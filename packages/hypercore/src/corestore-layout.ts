@@ -1,6 +1,6 @@
 // Corestore's on-disk layout (corestore@5 + derived-key-storage@2): where each core lives, the
 // `name` file format, and parsing of keys given as bytes or hex.
-import varint from 'varint'
+import { varint } from './commonjs.js'
 import { InvalidKeyError } from './corestore-errors.js'
 
 /** File in the storage root holding the 32-byte master key. */

@@ -1,8 +1,8 @@
+import type { RandomAccessStorage } from 'random-access-memory'
 // Corestore's storage: the store's folder or storage function, the master key file, and the
 // loading of one core's key pair from its `key`, `name` and `secret_key` files the way
 // corestore@5's derived-key-storage@2 does it.
-import RandomAccessFile from 'random-access-file'
-import RandomAccessMemory, { type RandomAccessStorage } from 'random-access-memory'
+import { RandomAccessFile, RandomAccessMemory } from './commonjs.js'
 import {
   InvalidStorageError,
   StoredNameMismatchError,

@@ -1,5 +1,5 @@
 // Hashes, signatures and keys of hypercore@9 (hypercore-crypto@2): BLAKE2b-256 with type prefixes, Ed25519.
-import sodium from 'sodium-native'
+import { sodium } from './commonjs.js'
 
 /** One merkle tree node: its flat-tree index, BLAKE2b-256 hash and the data bytes under it. */
 export interface TreeNode {

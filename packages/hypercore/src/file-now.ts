@@ -1,10 +1,10 @@
+import fs from 'node:fs'
+import type { RandomAccessStorage } from 'random-access-memory'
 // Small reads and writes of an open random-access-file go straight to the OS (pread/pwrite on the
 // calling thread): a thread-pool round trip costs several times the copy to or from the page
 // cache. A write has reached the OS before the caller's promise resolves, exactly as with the
 // queued path, so a kill after it loses nothing.
-import fs from 'node:fs'
-import RandomAccessFile from 'random-access-file'
-import type { RandomAccessStorage } from 'random-access-memory'
+import { RandomAccessFile } from './commonjs.js'
 
 /** Larger transfers (big-file batches) stay on the thread pool, in parallel with hashing. */
 const NOW_LIMIT = 64 * 1024

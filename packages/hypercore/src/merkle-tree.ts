@@ -1,5 +1,5 @@
 // The writer's merkle state: the current roots, and the nodes each appended block creates.
-import * as flat from 'flat-tree'
+import { flat } from './commonjs.js'
 import { type TreeNode, leafHash, parentHash } from './crypto.js'
 
 /** Incremental merkle tree over appended blocks (as merkle-tree-stream's generator). */

@@ -1,7 +1,7 @@
+import { Bitfield } from './bitfield.js'
 // Opening a core: its key and secret key resolved against what storage holds (overwrite,
 // createIfMissing), crash redo for writers, new keys written and the roots of its length loaded.
-import * as flat from 'flat-tree'
-import { Bitfield } from './bitfield.js'
+import { flat } from './commonjs.js'
 import { type TreeNode, discoveryKey, keyPair } from './crypto.js'
 import { InvalidArgumentError, KeyMismatchError, NoCoreError } from './errors.js'
 import { HYPERCORE_DEFAULTS, type HypercoreOptions } from './options.js'

@@ -1,5 +1,5 @@
 // Verifying a block received from a peer against the signed tree, and storing it (hypercore@9's `put`).
-import * as flat from 'flat-tree'
+import { flat } from './commonjs.js'
 import { type TreeNode, leafHash, parentHash, signable, verifySignable } from './crypto.js'
 import { BadProofError, InvalidSignatureError } from './errors.js'
 

@@ -1,7 +1,7 @@
+import type { Bitfield } from './bitfield.js'
 // Checking stored blocks against their leaves: crash redo for writers (recoverAppends,
 // recoverSignature) and audit.
-import * as flat from 'flat-tree'
-import type { Bitfield } from './bitfield.js'
+import { flat } from './commonjs.js'
 import { type TreeNode, isBlank, leafHash, readU64, sign, signable } from './crypto.js'
 import { CorruptStorageError } from './errors.js'
 import { MerkleTree } from './merkle-tree.js'

@@ -1,6 +1,6 @@
 // Finding the block that holds a byte offset by descending the merkle tree (node sizes), and
 // waiting for the nodes (or the length) a sparse replica lacks.
-import * as flat from 'flat-tree'
+import { flat } from './commonjs.js'
 import type { TreeNode } from './crypto.js'
 import { BlockNotAvailableError, OutOfBoundsError } from './errors.js'
 import type { UpdateOptions } from './options.js'

@@ -1,8 +1,8 @@
-// The six files of a hypercore@9 core (key, secret_key, tree, data, bitfield, signatures) and their headers.
 import fs from 'node:fs'
 import path from 'node:path'
-import RandomAccessFile from 'random-access-file'
 import type { RandomAccessStorage } from 'random-access-memory'
+// The six files of a hypercore@9 core (key, secret_key, tree, data, bitfield, signatures) and their headers.
+import { RandomAccessFile } from './commonjs.js'
 import { type TreeNode, isBlank, readU64, writeU64 } from './crypto.js'
 import { CorruptStorageError } from './errors.js'
 import { readNow, writeNow, writevNow } from './file-now.js'

@@ -1,6 +1,6 @@
-// Read and write streams over a core (streamx), as hypercore@9's createReadStream / createWriteStream.
-import { Readable, Writable } from 'streamx'
 import type { ValueEncoding } from './codecs.js'
+// Read and write streams over a core (streamx), as hypercore@9's createReadStream / createWriteStream.
+import { Readable, Writable } from './commonjs.js'
 
 /** The part of a core the streams use. */
 export interface StreamableCore {

@@ -1,5 +1,5 @@
 // Which merkle tree nodes are present (tree bits), and the digest/proof/verifiedBy walks of hypercore@9.
-import * as flat from 'flat-tree'
+import { flat } from './commonjs.js'
 
 /** A set of flat-tree node indexes. */
 export interface TreeBits {

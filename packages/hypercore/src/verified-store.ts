@@ -1,10 +1,10 @@
-// Storing what peers send: a block and its proof verified against the signed tree (verify), then
-// written as tree nodes, data, signature and, coalesced later, bits (store). Verified nodes stay
-// in memory until their writes land so the proofs that follow can use them.
-import * as flat from 'flat-tree'
 import type { BitfieldWrites } from './bitfield-writes.js'
 import type { Bitfield } from './bitfield.js'
 import type { BlockReader } from './block-reader.js'
+// Storing what peers send: a block and its proof verified against the signed tree (verify), then
+// written as tree nodes, data, signature and, coalesced later, bits (store). Verified nodes stay
+// in memory until their writes land so the proofs that follow can use them.
+import { flat } from './commonjs.js'
 import type { CoreAppender } from './core-appender.js'
 import type { CoreReplicator } from './core-replicator.js'
 import type { TreeNode } from './crypto.js'

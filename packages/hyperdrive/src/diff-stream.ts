@@ -1,5 +1,5 @@
 // createDiffStream entries as hyperdrive@10 shapes them: { type, name, seq?, previous?, value? }.
-import { Readable } from 'streamx'
+import { Readable } from './commonjs.js'
 import type { TrieDiffEntry } from './drive-backend.js'
 import { Stat } from './stat.js'
 

@@ -1,6 +1,6 @@
 // Files: locating a file's content blocks, readFile, writeFile, write streams, create,
 // truncate and unlink, with hyperdrive@10's layout (content blocks first, then the Stat).
-import { Writable } from 'streamx'
+import { Writable } from './commonjs.js'
 import { cutIntoBlocks } from './content-range.js'
 import type { DriveCore, DriveTrie } from './drive-backend.js'
 import { type DriveContext, checkWritable, openedTrie } from './drive-context.js'

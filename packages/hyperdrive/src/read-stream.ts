@@ -1,7 +1,7 @@
+import { BlockArrivals } from './block-arrivals.js'
 // Streams a byte range of one file from its content core, fetching only the covering blocks
 // (seek to the first and last byte, then get() those blocks with a small read-ahead window).
-import { Readable } from 'streamx'
-import { BlockArrivals } from './block-arrivals.js'
+import { Readable } from './commonjs.js'
 import { type ReadRangeOptions, fileByteRange } from './content-range.js'
 import {
   type CoreSeekOptions,

@@ -1,6 +1,6 @@
 // Streams one file into the content core: every written chunk becomes one block (cut at
 // 524288 bytes), appended in batches; on finish the file's Stat is put, as hyperdrive@10 does.
-import { Writable } from 'streamx'
+import { Writable } from './commonjs.js'
 import { cutIntoBlocks } from './content-range.js'
 import type { DriveCore } from './drive-backend.js'
 import { InvalidArgumentError } from './errors.js'

@@ -4,10 +4,10 @@
 
 import type dgram from 'node:dgram'
 import { EventEmitter } from 'node:events'
-import sodium from 'sodium-native'
 import type { NodeAddress, PeerAddress } from './addr.js'
 import { decodeAddr, encodeAddr, encodeNodes, isIPv4, parsePeer } from './addr.js'
 import type { CommandHost, QueryRequest, RunningQuery, StoredValue } from './command-host.js'
+import { sodium } from './commonjs.js'
 import { DestroyedError, InvalidArgumentError, RemoteError } from './errors.js'
 import { ImmutableStore } from './immutable.js'
 import type { Message } from './messages/message.js'

@@ -1,7 +1,7 @@
 // The async-iterable face of an iterative query (streamx Readable, object mode): each useful
 // reply is one item; `finished()` resolves with the query's totals once it has ended.
 
-import { Readable } from 'streamx'
+import { Readable } from './commonjs.js'
 import type { Query, QueryResult } from './query.js'
 
 export class QueryStream<T> extends Readable {

@@ -1,7 +1,7 @@
 // Mutable-record signing of @hyperswarm/hypersign@2: the bencode-like signable
 // ("4:salt<n>:<salt>3:seqi<seq>e1:v<n>:<value>") signed with Ed25519, plus key and salt helpers.
 
-import sodium from 'sodium-native'
+import { sodium } from './commonjs.js'
 import { InvalidArgumentError } from './errors.js'
 
 /** Largest mutable or immutable value (keeps a record datagram under a 1400-byte MTU). */

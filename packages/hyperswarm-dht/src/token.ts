@@ -1,7 +1,7 @@
 // Round-trip tokens of dht-rpc@4: BLAKE2b-256(secret ‖ ASCII(host)); two secrets (current,
 // previous) rotated every 5 minutes, so a token is accepted for 5 to 10 minutes.
 
-import sodium from 'sodium-native'
+import { sodium } from './commonjs.js'
 
 export const TOKEN_ROTATE_MS = 5 * 60 * 1000
 

@@ -1,6 +1,6 @@
 // Diff of two versions (hypertrie@5's lib/diff.js): walk both bucket tables in lock-step from the
 // prefix nodes, skip subtrees whose pointers are equal, re-pair colliding entries at component ends.
-import { encode as encodeVarint } from 'varint'
+import { encodeVarint } from './commonjs.js'
 import { type LookupOptions, lookup, lookupLength, lookupTarget } from './get.js'
 import { ProtoReader } from './messages/protobuf.js'
 import type { NodeSource } from './node-source.js'

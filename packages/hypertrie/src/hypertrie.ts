@@ -1,8 +1,8 @@
-// The public Hypertrie class: hypertrie@5's API with promises over a TrieFeed, sharing one node
-// cache, one write lock and one lookup extension between a trie and its checkouts.
 import { EventEmitter } from 'node:events'
 import type { StorageOption } from '@hyperstack/hypercore'
-import { Readable } from 'streamx'
+// The public Hypertrie class: hypertrie@5's API with promises over a TrieFeed, sharing one node
+// cache, one write lock and one lookup extension between a trie and its checkouts.
+import { Readable } from './commonjs.js'
 import { createFeed } from './create-feed.js'
 import { type DiffOptions, NodeDiff, type RawDiff } from './diff.js'
 import {

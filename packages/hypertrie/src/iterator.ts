@@ -2,7 +2,7 @@
 // terminator first, then digits 0-3; colliding siblings sorted by key; checkpointable.
 // Each stack entry reads its node's stored table with a cursor, jumps straight over positions
 // without a bucket, and `nextSync` walks cached nodes without a promise per entry.
-import { encode as encodeVarint } from 'varint'
+import { encodeVarint } from './commonjs.js'
 import { DecodeError } from './errors.js'
 import { type LookupOptions, lookup, lookupLength, lookupTarget } from './get.js'
 import { ProtoReader } from './messages/protobuf.js'

@@ -1,5 +1,5 @@
 // Protobuf field primitives: varints written in place, and a bounds-checked reader for peer input.
-import * as encodings from 'protocol-buffers-encodings'
+import { encodings } from '../commonjs.js'
 import { InvalidMessageError } from '../errors.js'
 
 /** Wire types used by the schema (proto2): 0 varint, 2 length-delimited. */
