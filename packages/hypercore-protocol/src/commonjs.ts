@@ -7,7 +7,8 @@ import type * as Encodings from 'protocol-buffers-encodings'
 import type * as Sodium from 'sodium-native'
 import type * as Streamx from 'streamx'
 
-const require = createRequire(import.meta.url)
+// A bundler that turns this file into CommonJS leaves import.meta empty: __filename names the bundle.
+const require = createRequire(import.meta.url ?? __filename)
 
 export const sodium = require('sodium-native') as typeof Sodium
 export const encodings = require('protocol-buffers-encodings') as typeof Encodings

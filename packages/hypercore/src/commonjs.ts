@@ -8,7 +8,8 @@ import type * as Sodium from 'sodium-native'
 import type * as Streamx from 'streamx'
 import type * as Varint from 'varint'
 
-const require = createRequire(import.meta.url)
+// A bundler that turns this file into CommonJS leaves import.meta empty: __filename names the bundle.
+const require = createRequire(import.meta.url ?? __filename)
 
 export const flat = require('flat-tree') as typeof FlatTree
 export const sodium = require('sodium-native') as typeof Sodium

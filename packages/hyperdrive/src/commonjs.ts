@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module'
 import type * as Streamx from 'streamx'
 
-const require = createRequire(import.meta.url)
+// A bundler that turns this file into CommonJS leaves import.meta empty: __filename names the bundle.
+const require = createRequire(import.meta.url ?? __filename)
 
 export const { Readable, Writable } = require('streamx') as typeof Streamx

@@ -97,10 +97,6 @@ export async function bundleProgram(entry: string, outfile: string): Promise<voi
     outfile,
     alias: { '@hyperstack/hyperswarm-dht': join(packages, 'hyperswarm-dht', 'src', 'index.ts') },
     external: ['sodium-native'],
-    // A CommonJS bundle has no import.meta: the packages' createRequire(import.meta.url) gets the
-    // bundle's own URL (what they require then resolves through NODE_PATH, below).
-    banner: { js: "const bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
-    define: { 'import.meta.url': 'bundleUrl' },
     logLevel: 'silent',
   })
 }
@@ -111,8 +107,8 @@ export function runProgram(bundle: string, args: string[], namespace?: string): 
   const [file, ...rest] = namespace ? ['ip', 'netns', 'exec', namespace, ...command] : command
   const child = spawn(file, rest, {
     stdio: ['pipe', 'pipe', 'pipe'],
-    // sodium-native is left out of bundles, and the packages' CommonJS dependencies are required at
-    // run time: they load from the DHT package's dependencies.
+    // sodium-native is left out of bundles, and the packages require their CommonJS dependencies
+    // at run time (src/commonjs.ts): they load from the DHT package's dependencies.
     env: { ...process.env, NODE_PATH: join(packages, 'hyperswarm-dht', 'node_modules') },
   })
   return new Program(child)

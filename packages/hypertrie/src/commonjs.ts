@@ -4,7 +4,8 @@ import { createRequire } from 'node:module'
 import type * as Streamx from 'streamx'
 import type * as Varint from 'varint'
 
-const require = createRequire(import.meta.url)
+// A bundler that turns this file into CommonJS leaves import.meta empty: __filename names the bundle.
+const require = createRequire(import.meta.url ?? __filename)
 
 export const encodeVarint: typeof Varint.encode = (require('varint') as typeof Varint).encode
 export const { Readable } = require('streamx') as typeof Streamx
