@@ -13,6 +13,8 @@ const require = createRequire(import.meta.url ?? __filename)
 
 export const flat = require('flat-tree') as typeof FlatTree
 export const sodium = require('sodium-native') as typeof Sodium
+/** Where sodium-native loads from: the helper threads require it there. */
+export const sodiumPath = require.resolve('sodium-native')
 export const varint = require('varint') as typeof Varint
 export const RandomAccessFile = require('random-access-file') as typeof RandomAccessFileClass
 export const RandomAccessMemory = require('random-access-memory') as typeof RandomAccessMemoryClass

@@ -1,10 +1,8 @@
 // Starting one of the core's helper threads (signing, hashing): a plain CommonJS script passed
 // as source (it runs the same from src in tests and from dist), given sodium-native's path, a
 // small heap (it keeps no JavaScript state), and never keeping the process alive by itself.
-import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
-
-const require = createRequire(import.meta.url)
+import { sodiumPath } from './commonjs.js'
 
 /** Int32 control words a ring thread shares with its owner: jobs submitted, jobs done, asleep. */
 export const HEAD = 0
@@ -55,7 +53,7 @@ export function startHelperThread(
 ): Worker {
   const worker = new Worker(source, {
     eval: true,
-    workerData: { sodium: require.resolve('sodium-native'), ...workerData },
+    workerData: { sodium: sodiumPath, ...workerData },
     resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
   })
   worker.unref()
