@@ -40,9 +40,8 @@ export class ProofLoader {
   }
 
   /** Reads node `index` into `nodes[at]` (a proof node not in memory). */
-  private async readInto(nodes: TreeNode[], at: number, index: number): Promise<TreeNode> {
+  private async readInto(nodes: TreeNode[], at: number, index: number): Promise<void> {
     nodes[at] = await this.core.getNode(index)
-    return nodes[at]
   }
 
   /** The nodes (and the signature, when it reaches a signed length) a plan names. */
@@ -50,7 +49,7 @@ export class ProofLoader {
     const core = this.core
     // Uploads mostly find their nodes in memory: a read (and its promise) only for the others.
     const nodes: TreeNode[] = new Array(plan.nodes.length)
-    let reads: Promise<TreeNode>[] | null = null
+    let reads: Promise<void>[] | null = null
     for (let i = 0; i < nodes.length; i++) {
       const node = this.nodes.now(plan.nodes[i])
       if (node) nodes[i] = node
