@@ -10,8 +10,14 @@ export const MAX_FRAME_SIZE = 8 * 1024 * 1024
 /** Varints on the frame layer longer than this are rejected (2^56 is beyond any valid length). */
 const MAX_VARINT_BYTES = 8
 
-/** First capacity for a body that spans chunks. */
+/** First capacity for a large body that spans chunks (it grows as bytes arrive). */
 const MIN_GATHER = 16 * 1024
+/**
+ * A body that spans chunks and is at most this long gets its whole buffer at once: a 64 KiB
+ * block's frame is gathered with one allocation and one copy instead of growing through 16 KiB
+ * and 64 KiB. A peer that announces such a body and stalls holds at most this much.
+ */
+const EAGER_GATHER = 256 * 1024
 
 /**
  * Receives one frame. `body` holds the frame in `[start, end)`: a view into the received chunk
@@ -40,8 +46,9 @@ export class FrameDecoder {
   private length = 0
   private header = 0
   /**
-   * A body that spans chunks is gathered here. Its capacity doubles as bytes arrive (up to the
-   * body length), so memory follows what a peer actually sent, not the length it announced.
+   * A body that spans chunks is gathered here. A large one's capacity doubles as bytes arrive
+   * (up to the body length), so memory follows what a peer actually sent, not the length it
+   * announced.
    */
   private body: Buffer | null = null
   private filled = 0
@@ -157,9 +164,9 @@ export class FrameDecoder {
     this.state = STATE_BODY
     if (bodyLength === 0) this.emit(chunk, offset, offset)
     else if (chunk.byteLength - offset < bodyLength) {
-      // The body spans chunks: keep views of what arrives and join them once complete, so memory
-      // follows the bytes received, not the length a peer announced.
-      this.body = Buffer.allocUnsafe(Math.min(bodyLength, MIN_GATHER))
+      // The body spans chunks: gather it. A large one grows with the bytes received, so memory
+      // follows what a peer sent, not the length it announced.
+      this.body = Buffer.allocUnsafe(bodyLength <= EAGER_GATHER ? bodyLength : MIN_GATHER)
       this.filled = 0
     }
   }

@@ -1,7 +1,7 @@
 // The incremental frame decoder: every split of the byte stream yields the same frames; oversized,
 // overlong and random input raise typed errors, never buffering more than one bounded frame.
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   FrameDecoder,
   FrameTooLargeError,
@@ -93,6 +93,46 @@ describe('FrameDecoder', () => {
     const bytes = Buffer.concat(frames.map(encodeFrame))
     const chunks = [...bytes].map((b) => Buffer.from([b]))
     expect(collect(chunks)).toEqual(frames)
+  })
+
+  describe('gathering a body that spans chunks', () => {
+    afterEach(() => {
+      vi.restoreAllMocks()
+    })
+
+    /** Sizes of the buffers of 1 KiB or more the decoder allocates while `chunks` are pushed. */
+    function gatherAllocations(chunks: Buffer[]): number[] {
+      const sizes: number[] = []
+      const allocUnsafe = Buffer.allocUnsafe
+      vi.spyOn(Buffer, 'allocUnsafe').mockImplementation((size: number) => {
+        if (size >= 1024) sizes.push(size)
+        return allocUnsafe(size)
+      })
+      const d = new FrameDecoder(() => {})
+      for (const chunk of chunks) d.push(chunk)
+      return sizes
+    }
+
+    it('gathers a 64 KiB block frame with one buffer of its size', () => {
+      // A Data frame of a 64 KiB block arrives over two 64 KiB socket reads.
+      const body = Buffer.alloc(65 * 1024 + 300, 7)
+      const frame = encodeFrame({ channel: 1, type: 9, body: body.toString('hex') })
+      const sizes = gatherAllocations([frame.subarray(0, 65536), frame.subarray(65536)])
+      expect(sizes).toEqual([body.byteLength])
+      const got: Buffer[] = []
+      const d = new FrameDecoder((_c, _t, buf, start, end) => got.push(buf.subarray(start, end)))
+      d.push(frame.subarray(0, 65536))
+      d.push(frame.subarray(65536))
+      expect(got).toHaveLength(1)
+      expect(got[0].equals(body)).toBe(true)
+    })
+
+    it('grows a large announced body with the bytes received, not the length announced', () => {
+      const announced = MAX_FRAME_SIZE
+      const start = Buffer.from([...varint(announced + 1), 0x19])
+      const sizes = gatherAllocations([Buffer.concat([start, Buffer.alloc(1000)])])
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(16 * 1024)
+    })
   })
 
   it('rejects a frame over MAX_FRAME_SIZE from its length prefix alone', () => {
