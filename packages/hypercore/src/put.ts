@@ -48,6 +48,20 @@ function nodesNow(ctx: VerifyContext, indexes: readonly number[]): TreeNode[] | 
   return nodes
 }
 
+/**
+ * Copies of `nodes` whose hashes share one small buffer of their own. Decoded proof nodes are
+ * views into the received frame, and the verified ones stay in the node cache: each would keep
+ * a 64 KiB block's whole frame in memory for its 32 bytes.
+ */
+function withOwnHashes(nodes: readonly TreeNode[]): TreeNode[] {
+  const hashes = Buffer.allocUnsafe(32 * nodes.length)
+  return nodes.map((n, k) => {
+    const hash = hashes.subarray(32 * k, 32 * k + 32)
+    hash.set(n.hash)
+    return { index: n.index, hash, size: n.size }
+  })
+}
+
 function sameNode(a: TreeNode | null, b: TreeNode): boolean {
   return a !== null && a.index === b.index && a.size === b.size && a.hash.equals(b.hash)
 }
@@ -63,8 +77,7 @@ export async function verifyProof(
   data: Buffer | null,
   proof: Proof,
 ): Promise<VerifiedPut> {
-  const remote = proof.nodes.slice()
-  for (const n of remote) {
+  for (const n of proof.nodes) {
     if (
       !Number.isSafeInteger(n.index) ||
       n.index < 0 ||
@@ -74,6 +87,7 @@ export async function verifyProof(
       throw new BadProofError(`Proof node ${n.index} is malformed`)
     }
   }
+  const remote = withOwnHashes(proof.nodes)
   let trusted = -1
   const missing: number[] = []
   let next = 2 * index
