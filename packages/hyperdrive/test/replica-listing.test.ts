@@ -2,7 +2,7 @@
 // pushed blocks, many at once. Concurrent answers must each be verifiable on their own, whatever
 // order they reach the replica in (a batch planned against another's unsent nodes ended the
 // channel and left the listing waiting forever).
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Hyperdrive } from '../src/index.js'
 import { memoryStorage } from './helpers/hyperstack-backend.js'
 
@@ -57,5 +57,46 @@ describe('replica listing', () => {
       expect(data.equals(Buffer.alloc(900, n))).toBe(true)
     }
     expect(errors).toEqual([])
+  })
+
+  it('a folder listed on a sparse replica is read without reading its entries back', async () => {
+    const writer = new Hyperdrive(memoryStorage())
+    cleanup.push(() => writer.close())
+    await writer.ready()
+    for (let i = 0; i < 1000; i += 100) {
+      await Promise.all(
+        Array.from({ length: 100 }, (_, k) =>
+          writer.writeFile(`/d${k % 10}/f${i + k}`, Buffer.from(`f${i + k}`)),
+        ),
+      )
+    }
+    const reader = new Hyperdrive(memoryStorage(), writer.key, { sparse: true })
+    cleanup.push(() => reader.close())
+    await reader.ready()
+    const a = writer.replicate(true, { live: true })
+    const b = reader.replicate(false, { live: true })
+    a.pipe(b).pipe(a)
+    cleanup.push(() => {
+      a.destroy()
+      b.destroy()
+    })
+    const metadata = reader.metadata
+    if (!metadata) throw new Error('the replica has no metadata core')
+    // Reads of metadata blocks the replica already stores: blocks that came with an answer and
+    // were stored, then read back one by one.
+    let readBack = 0
+    const get = metadata.get.bind(metadata)
+    vi.spyOn(metadata, 'get').mockImplementation((index, opts) => {
+      if (metadata.has(index) === true) readBack++
+      return get(index, opts)
+    })
+    // As clone does: list a folder, then read what it holds.
+    const names = await within(reader.readdir('/d1'), 10_000, 'listing')
+    expect(names).toHaveLength(100)
+    for (const name of names) {
+      const data = (await within(reader.readFile(`/d1/${name}`), 5000, name)) as Buffer
+      expect(data.toString()).toBe(name)
+    }
+    expect(readBack).toBe(0)
   })
 })

@@ -247,10 +247,13 @@ export class LookupExtension {
    * A block landed: a lookup waiting for it decodes it from the bytes at hand and goes on. While
    * any lookup waits, other blocks are decoded too: an answer's pushes can land out of walk order
    * (a block with a shorter proof leaves first), and the walk then finds them cached instead of
-   * reading them back from storage.
+   * reading them back from storage. A sparse feed's blocks arrive only because a read asked for
+   * them (or for their neighbours in the trie), so they are all decoded: a listing's entries are
+   * what the stats and reads after it walk to. (A full download decodes nothing it is not
+   * waiting for.)
    */
   private arrived(seq: number, data: unknown): void {
-    if (this.waiters.size === 0) return
+    if (this.waiters.size === 0 && !this.host.feed.sparse) return
     const list = this.waiters.get(seq)
     if (!list) {
       this.host.cacheBlock(seq, data)
