@@ -335,17 +335,20 @@ export class Hypertrie<T = unknown> extends EventEmitter {
       onseq: opts.onseq ?? null,
     }
     const ext = this.shared.ext
-    if (ext && opts.extension !== false && head) {
-      let sent = false
-      lo.onwait = (seq) => {
-        if (!sent) {
-          sent = true
-          ext.get(head, target.key)
-        }
-        // when peers answer lookups, the blocks come with the answer: wait for it rather than
-        // requesting each block the walk misses (a second round trip, and duplicates)
-        return ext.peersAnswer ? ext.answerWith(seq) : null
-      }
+    if (!ext || opts.extension === false || !head) return lookup(this.src, head, target, lo)
+    let sent = false
+    // when peers answer lookups, the blocks come with the answer: wait for it rather than
+    // requesting each block the walk misses (a second round trip, and duplicates)
+    const answer = (seq: number) => (ext.peersAnswer ? ext.answerWith(seq) : null)
+    lo.onwait = (seq) => {
+      if (sent) return answer(seq)
+      sent = true
+      const queued = ext.sendGet(head, target.key)
+      if (queued === null) return answer(seq)
+      // While queued, another lookup's answer may have brought the block.
+      return queued.then(async () => {
+        if (!(await this.feed.has?.(seq))) await answer(seq)
+      })
     }
     return lookup(this.src, head, target, lo)
   }

@@ -162,6 +162,11 @@ export class LookupExtension {
    * (no answer listing a block we wait for) makes lookups stop waiting until an answer comes.
    */
   private answering: 'unknown' | 'yes' | 'no' = 'unknown'
+  /** Our get requests not answered yet, oldest first: each one's timeout (see sendGet). */
+  private readonly unanswered: NodeJS.Timeout[] = []
+  /** Lookups waiting to send theirs until fewer are unanswered. */
+  private readonly queuedGets: (() => void)[] = []
+  private destroyed = false
   /** Lookups waiting for a block, by seq. */
   private readonly waiters = new Map<number, (() => void)[]>()
   private readonly ondownload = (seq: number, data: unknown): void => this.arrived(seq, data)
@@ -188,10 +193,48 @@ export class LookupExtension {
     this.downloads?.on('download', this.ondownload)
   }
 
-  get(head: number, key: string): void {
-    if (!this.channel) return
+  private get(head: number, key: string): void {
+    if (!this.channel || this.destroyed) return
     this.stats.sentGets++
     this.channel.broadcast(encodeExtensionMessage({ get: { head, key } }))
+  }
+
+  /**
+   * Broadcasts a lookup's get request, or queues it while MAX_ACTIVE of ours are unanswered: a
+   * peer runs at most MAX_ACTIVE requests at once and drops the rest (hypertrie@5 does too), and
+   * a dropped request costs its lookup a whole answer timeout (48 concurrent reads of a replica
+   * took 1 s instead of 35 ms). A request counts as answered at the next answer that arrives
+   * (a peer finishes a request before it answers, so fewer of ours are then running there) or
+   * after ANSWER_TIMEOUT_MS. Null when sent now, else resolves once sent.
+   */
+  sendGet(head: number, key: string): Promise<void> | null {
+    if (this.destroyed) return null
+    if (this.unanswered.length < MAX_ACTIVE || !this.peersAnswer) {
+      this.send(head, key)
+      return null
+    }
+    return new Promise<void>((resolve) => {
+      this.queuedGets.push(() => {
+        if (!this.destroyed) this.send(head, key)
+        resolve()
+      })
+    })
+  }
+
+  private send(head: number, key: string): void {
+    const slot = setTimeout(() => this.answered(slot), ANSWER_TIMEOUT_MS)
+    slot.unref?.()
+    this.unanswered.push(slot)
+    this.get(head, key)
+  }
+
+  /** One of our requests answered (the oldest, or `slot` timing out): the next queued goes. */
+  private answered(slot?: NodeJS.Timeout): void {
+    const i = slot === undefined ? 0 : this.unanswered.indexOf(slot)
+    if (i === -1 || this.unanswered.length === 0) return
+    clearTimeout(this.unanswered[i])
+    this.unanswered.splice(i, 1)
+    this.queuedGets.shift()?.()
   }
 
   iterator(head: number, key: string, flags: number, checkpoint: Buffer | null): void {
@@ -276,7 +319,11 @@ export class LookupExtension {
 
   /** Stops answering and waiting (the trie is closing). */
   destroy(): void {
+    this.destroyed = true
     this.channel?.destroy?.()
+    for (const slot of this.unanswered.splice(0)) clearTimeout(slot)
+    // queued lookups go on (sending nothing) and end on the closed trie
+    for (const send of this.queuedGets.splice(0)) send()
     for (const list of this.waiters.values()) for (const done of list) done()
     this.waiters.clear()
     this.downloads?.removeListener('verified', this.ondownload)
@@ -291,6 +338,7 @@ export class LookupExtension {
       return // undecodable messages are ignored, as the original does
     }
     if (message.cache) {
+      this.answered()
       this.oncache(message.cache)
       this.answering = 'yes'
       this.wake(message.cache.blocks)

@@ -71,6 +71,19 @@ function spread(count: number, n: number): number[] {
 }
 
 describe('round trips of a remote get', () => {
+  it('100 concurrent gets are all answered: none waits out a timeout', async () => {
+    const keys = Array.from({ length: 400 }, (_, i) => `dir${i % 4}/file${i}`)
+    await withReplica(keys, {}, async (_get, reader) => {
+      // A peer runs at most 32 requests at once and drops the rest; the reader keeps the rest
+      // queued until answers come back instead of waiting a timeout for each dropped one.
+      const picked = spread(100, keys.length).map((i) => keys[i])
+      const nodes = await Promise.all(picked.map((key) => reader.get(key)))
+      expect(nodes.map((n) => n?.valueBuffer?.toString())).toEqual(picked.map((k) => `v:${k}`))
+      expect(reader.extensionStats.waitTimeouts).toBe(0)
+      expect(reader.extensionStats.sentGets).toBeGreaterThan(32)
+    })
+  })
+
   it('one request per get, every needed block pushed with the answer', async () => {
     const keys = Array.from({ length: 3000 }, (_, i) => `dir${i % 30}/file${i}`)
     await withReplica(keys, {}, async (get, reader) => {
