@@ -14,6 +14,47 @@ interface DownloadHandleLike {
   cancel?: () => void
 }
 
+type DownloadListener = (index: number, data: unknown) => void
+
+const routes = new WeakMap<DriveCore, DownloadRoute>()
+
+/**
+ * One 'download' listener on a core, shared by the core's open BlockArrivals: a replica reading
+ * many files at once (a clone's workers) would otherwise add a listener per read and trip Node's
+ * leak warning past ten.
+ */
+class DownloadRoute {
+  private readonly listeners = new Set<DownloadListener>()
+  private readonly dispatch = (index: number, data: unknown): void => {
+    for (const listener of this.listeners) listener(index, data)
+  }
+
+  constructor(private readonly core: DriveCore) {
+    core.on('download', this.dispatch as (...args: never[]) => void)
+  }
+
+  static of(core: DriveCore): DownloadRoute {
+    let route = routes.get(core)
+    if (route === undefined) {
+      route = new DownloadRoute(core)
+      routes.set(core, route)
+    }
+    return route
+  }
+
+  add(listener: DownloadListener): void {
+    this.listeners.add(listener)
+  }
+
+  /** The last listener gone, the route leaves the core. */
+  remove(listener: DownloadListener): void {
+    this.listeners.delete(listener)
+    if (this.listeners.size > 0) return
+    routes.delete(this.core)
+    this.core.removeListener('download', this.dispatch as (...args: never[]) => void)
+  }
+}
+
 /**
  * Fetches missing blocks of one core as download selections and resolves each wait with the
  * bytes the core's 'download' event carries (emitted once the block verified and was stored).
@@ -39,7 +80,7 @@ export class BlockArrivals {
   }
 
   constructor(private readonly core: DriveCore) {
-    core.on('download', this.ondownload as (...args: never[]) => void)
+    DownloadRoute.of(core).add(this.ondownload)
   }
 
   /** True when the core can serve waits this way (download selections and events). */
@@ -102,7 +143,7 @@ export class BlockArrivals {
   close(): void {
     if (this.closed) return
     this.closed = true
-    this.core.removeListener('download', this.ondownload as (...args: never[]) => void)
+    routes.get(this.core)?.remove(this.ondownload)
     for (const handle of this.selections) handle.cancel?.()
     this.selections.clear()
     this.pending.clear()

@@ -87,6 +87,32 @@ describe('BlockArrivals', () => {
     expect(core.listenerCount('download')).toBe(0)
   })
 
+  it('shares one download listener among the reads of a core, however many run', async () => {
+    const core = new FakeCore()
+    const reads = Array.from({ length: 16 }, () => new BlockArrivals(asCore(core)))
+    expect(core.listenerCount('download')).toBe(1)
+    const waits = reads.map((arrivals, i) => arrivals.get(i % 8))
+    for (const arrivals of reads) arrivals.request()
+    for (let i = 0; i < 8; i++) core.arrive(i)
+    const got = await Promise.all(waits)
+    expect(got).toEqual(reads.map((_, i) => Buffer.from([100 + (i % 8)])))
+    // The listener stays while any read is open and leaves with the last.
+    for (const arrivals of reads.slice(1)) arrivals.close()
+    expect(core.listenerCount('download')).toBe(1)
+    reads[0].close()
+    expect(core.listenerCount('download')).toBe(0)
+    // A read opened afterwards listens again.
+    const later = new BlockArrivals(asCore(core))
+    core.stored.delete(6)
+    const wait = later.get(6)
+    later.request()
+    core.arrive(6)
+    expect(await wait).toEqual(Buffer.from([106]))
+    expect(core.listenerCount('download')).toBe(1)
+    later.close()
+    expect(core.listenerCount('download')).toBe(0)
+  })
+
   it('reads a block whose selection completed without its event', async () => {
     const core = new FakeCore()
     const arrivals = new BlockArrivals(asCore(core))
