@@ -18,6 +18,8 @@ export class Replicator implements CoreReplicator {
   readonly core: Hypercore
   readonly reserved = new Set<number>()
   readonly peers: Peer[] = []
+  /** The next change in what peers have, while anyone waits for it (see nextPeerChange). */
+  private peerChange: Promise<void> | null = null
 
   constructor(core: Hypercore) {
     this.core = core
@@ -76,20 +78,37 @@ export class Replicator implements CoreReplicator {
       Date.now() < deadline
     ) {
       await new Promise<void>((resolve) => {
-        const done = () => {
-          this.core.off('remote-update', done)
-          this.core.off('peer-remove', done)
-          this.core.off('peer-open', done)
+        const timer = setTimeout(resolve, Math.max(1, deadline - Date.now()))
+        this.nextPeerChange().then(() => {
           clearTimeout(timer)
           resolve()
-        }
-        const timer = setTimeout(done, Math.max(1, deadline - Date.now()))
-        this.core.on('remote-update', done)
-        this.core.on('peer-remove', done)
-        this.core.on('peer-open', done)
+        })
       })
     }
     return this.peers.some((p) => p.remoteBitfield.get(index) || p.remoteLength > index)
+  }
+
+  /**
+   * Resolves at the next change in what the peers are known to have. Concurrent waiters share
+   * one set of listeners: a replica's many concurrent reads would otherwise add three each and
+   * trip Node's leak warning.
+   */
+  private nextPeerChange(): Promise<void> {
+    if (this.peerChange === null) {
+      this.peerChange = new Promise<void>((resolve) => {
+        const changed = () => {
+          this.core.off('remote-update', changed)
+          this.core.off('peer-remove', changed)
+          this.core.off('peer-open', changed)
+          this.peerChange = null
+          resolve()
+        }
+        this.core.on('remote-update', changed)
+        this.core.on('peer-remove', changed)
+        this.core.on('peer-open', changed)
+      })
+    }
+    return this.peerChange
   }
 
   removePeer(peer: Peer, err: Error | null): void {

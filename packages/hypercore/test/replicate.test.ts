@@ -1,4 +1,5 @@
 // Replication between two of our cores over a stream pair: full, sparse, live, toggles, extensions.
+import { EventEmitter } from 'node:events'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Hypercore } from '../src/index.js'
 import { memoryStorage } from './helpers.js'
@@ -98,6 +99,24 @@ describe('replication (ours <-> ours)', () => {
     await reader.update({ minLength: 3 })
     expect(reader.length).toBe(3)
     expect(reader.downloaded()).toBe(0)
+  })
+
+  it('concurrent updates waiting for a peer to be heard share one set of listeners', async () => {
+    const a = core()
+    await a.append([Buffer.from('x')])
+    const b = core(a.key, { sparse: true })
+    await b.ready()
+    let most = 0
+    // (Hypercore types its own events; newListener is EventEmitter's.)
+    EventEmitter.prototype.on.call(b, 'newListener', (event: string) => {
+      if (event === 'peer-open') most = Math.max(most, b.listenerCount('peer-open') + 1)
+    })
+    pair(a, b, { live: true })
+    await Promise.all(
+      Array.from({ length: 20 }, () => b.update({ ifAvailable: true, minLength: 1 })),
+    )
+    expect(b.length).toBe(1)
+    expect(most).toBe(1)
   })
 
   it('get with ifAvailable fails when no peer has the block', async () => {
