@@ -1,5 +1,6 @@
 // Blocks a read stream waits for on a sparse replica, taken from the core's 'download' events as
 // they arrive (the verified bytes), instead of a get() that stores them and reads them back.
+import { subscribe } from './core-listeners.js'
 import type { DriveCore } from './drive-backend.js'
 import { asBytes } from './trie-feed.js'
 
@@ -12,47 +13,6 @@ interface PendingBlock {
 interface DownloadHandleLike {
   then?: (onfulfilled: () => void, onrejected: (err: Error) => void) => unknown
   cancel?: () => void
-}
-
-type DownloadListener = (index: number, data: unknown) => void
-
-const routes = new WeakMap<DriveCore, DownloadRoute>()
-
-/**
- * One 'download' listener on a core, shared by the core's open BlockArrivals: a replica reading
- * many files at once (a clone's workers) would otherwise add a listener per read and trip Node's
- * leak warning past ten.
- */
-class DownloadRoute {
-  private readonly listeners = new Set<DownloadListener>()
-  private readonly dispatch = (index: number, data: unknown): void => {
-    for (const listener of this.listeners) listener(index, data)
-  }
-
-  constructor(private readonly core: DriveCore) {
-    core.on('download', this.dispatch as (...args: never[]) => void)
-  }
-
-  static of(core: DriveCore): DownloadRoute {
-    let route = routes.get(core)
-    if (route === undefined) {
-      route = new DownloadRoute(core)
-      routes.set(core, route)
-    }
-    return route
-  }
-
-  add(listener: DownloadListener): void {
-    this.listeners.add(listener)
-  }
-
-  /** The last listener gone, the route leaves the core. */
-  remove(listener: DownloadListener): void {
-    this.listeners.delete(listener)
-    if (this.listeners.size > 0) return
-    routes.delete(this.core)
-    this.core.removeListener('download', this.dispatch as (...args: never[]) => void)
-  }
 }
 
 /**
@@ -68,6 +28,7 @@ export class BlockArrivals {
   private low = Number.POSITIVE_INFINITY
   private high = -1
   private closed = false
+  private readonly unsubscribe: () => void
   private readonly ondownload = (index: number, data: unknown): void => {
     const waiting = this.pending.get(index)
     if (!waiting) return
@@ -80,7 +41,7 @@ export class BlockArrivals {
   }
 
   constructor(private readonly core: DriveCore) {
-    DownloadRoute.of(core).add(this.ondownload)
+    this.unsubscribe = subscribe(core, 'download', this.ondownload as (...args: never[]) => void)
   }
 
   /** True when the core can serve waits this way (download selections and events). */
@@ -143,7 +104,7 @@ export class BlockArrivals {
   close(): void {
     if (this.closed) return
     this.closed = true
-    routes.get(this.core)?.remove(this.ondownload)
+    this.unsubscribe()
     for (const handle of this.selections) handle.cancel?.()
     this.selections.clear()
     this.pending.clear()

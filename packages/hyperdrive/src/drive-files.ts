@@ -2,6 +2,7 @@
 // truncate and unlink, with hyperdrive@10's layout (content blocks first, then the Stat).
 import { Writable } from './commonjs.js'
 import { cutIntoBlocks } from './content-range.js'
+import { subscribe } from './core-listeners.js'
 import type { DriveCore, DriveTrie } from './drive-backend.js'
 import { type DriveContext, checkWritable, openedTrie } from './drive-context.js'
 import type { ReadFileOptions, WriteFileOptions } from './drive-options.js'
@@ -106,14 +107,13 @@ function untilAnnounced(
   done: Promise<unknown>,
 ): Promise<void> {
   return new Promise<void>((resolve) => {
-    const onUpdate = () => {
+    const unsubscribe = subscribe(core, 'remote-update', () => {
       if (enough()) finish()
-    }
+    })
     const finish = () => {
-      core.removeListener('remote-update', onUpdate)
+      unsubscribe()
       resolve()
     }
-    core.on('remote-update', onUpdate)
     done.then(finish)
   })
 }

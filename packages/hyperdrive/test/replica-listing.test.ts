@@ -99,4 +99,36 @@ describe('replica listing', () => {
     }
     expect(readBack).toBe(0)
   })
+
+  it('64 concurrent reads of a fresh replica raise no listener-leak warning', async () => {
+    const writer = new Hyperdrive(memoryStorage())
+    cleanup.push(() => writer.close())
+    await writer.ready()
+    await Promise.all(
+      Array.from({ length: 64 }, (_, i) => writer.writeFile(`/f${i}`, Buffer.alloc(2000, i))),
+    )
+    const reader = new Hyperdrive(memoryStorage(), writer.key, { sparse: true })
+    cleanup.push(() => reader.close())
+    await reader.ready()
+    const warnings: string[] = []
+    const onwarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`)
+    process.on('warning', onwarning)
+    cleanup.push(() => process.off('warning', onwarning))
+    const a = writer.replicate(true, { live: true })
+    const b = reader.replicate(false, { live: true })
+    a.pipe(b).pipe(a)
+    cleanup.push(() => {
+      a.destroy()
+      b.destroy()
+    })
+    const files = await within(
+      Promise.all(Array.from({ length: 64 }, (_, i) => reader.readFile(`/f${i}`))),
+      10_000,
+      'reads',
+    )
+    expect(files.every((data, i) => Buffer.alloc(2000, i).equals(data as Buffer))).toBe(true)
+    // Warnings are emitted on a later tick.
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(warnings).toEqual([])
+  })
 })
