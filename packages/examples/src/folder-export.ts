@@ -1,5 +1,5 @@
-// Drive -> folder: writes every file below a drive path whose local copy differs (size, mtime).
-// Each file is written to `<name>.partial` and renamed when complete.
+// Drive -> folder: writes every file below a drive path whose local copy differs (size, mtime),
+// several at once. Each file is written to `<name>.partial` and renamed when complete.
 import { createWriteStream } from 'node:fs'
 import { mkdir, rename, rm, stat, utimes } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
@@ -26,45 +26,73 @@ export interface ExportResult extends ExportCounts {
   changedPaths: string[]
 }
 
+/** Files fetched and written at once: a replica's reads then share round trips and disk waits. */
+export const EXPORT_CONCURRENCY = 16
+
 export async function exportTree(
   drive: Hyperdrive,
   root: string,
   folder: string,
   onprogress?: (done: ExportCounts, total: ExportCounts) => void,
+  concurrency = EXPORT_CONCURRENCY,
 ): Promise<ExportResult> {
   const files = await listFiles(drive, root)
   const total = { files: files.length, bytes: files.reduce((n, f) => n + f.stat.size, 0) }
   const done = { files: 0, bytes: 0 }
-  const changedPaths: string[] = []
-  for (const file of files) {
-    const target = join(folder, file.path)
-    const local = await stat(target).catch(() => null)
-    if (
-      !local ||
-      local.size !== file.stat.size ||
-      !sameMillisecond(local.mtimeMs, file.stat.mtime.getTime())
-    ) {
-      await mkdir(dirname(target), { recursive: true })
-      const partial = `${target}.partial`
+  const changed: boolean[] = files.map(() => false)
+  let next = 0
+  const failed: { error: unknown }[] = []
+  const worker = async (): Promise<void> => {
+    // After a failure no new file starts; the ones under way finish (or clean up) first.
+    while (next < files.length && failed.length === 0) {
+      const i = next++
+      const file = files[i]
       try {
-        await pipeline(drive.createReadStream(file.path), createWriteStream(partial))
-        const written = (await stat(partial)).size
-        if (written !== file.stat.size) {
-          throw new IncompleteFileError(file.path, file.stat.size, written)
-        }
-      } catch (err) {
-        await rm(partial, { force: true })
-        throw err
+        changed[i] = await exportFile(drive, file, join(folder, file.path))
+      } catch (error) {
+        failed.push({ error })
+        return
       }
-      await utimes(partial, file.stat.mtime, file.stat.mtime)
-      await rename(partial, target)
-      changedPaths.push(file.path)
+      done.files++
+      done.bytes += file.stat.size
+      onprogress?.(done, total)
     }
-    done.files++
-    done.bytes += file.stat.size
-    onprogress?.(done, total)
   }
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker))
+  if (failed.length > 0) throw failed[0].error
+  const changedPaths = files.filter((_, i) => changed[i]).map((f) => f.path)
   return { ...total, written: changedPaths.length, changedPaths }
+}
+
+/** Writes one file unless its local copy matches (size, mtime); true when it wrote. */
+async function exportFile(
+  drive: Hyperdrive,
+  file: { path: string; stat: Stat },
+  target: string,
+): Promise<boolean> {
+  const local = await stat(target).catch(() => null)
+  if (
+    local &&
+    local.size === file.stat.size &&
+    sameMillisecond(local.mtimeMs, file.stat.mtime.getTime())
+  ) {
+    return false
+  }
+  await mkdir(dirname(target), { recursive: true })
+  const partial = `${target}.partial`
+  try {
+    await pipeline(drive.createReadStream(file.path), createWriteStream(partial))
+    const written = (await stat(partial)).size
+    if (written !== file.stat.size) {
+      throw new IncompleteFileError(file.path, file.stat.size, written)
+    }
+  } catch (err) {
+    await rm(partial, { force: true })
+    throw err
+  }
+  await utimes(partial, file.stat.mtime, file.stat.mtime)
+  await rename(partial, target)
+  return true
 }
 
 async function listFiles(drive: Hyperdrive, root: string): Promise<{ path: string; stat: Stat }[]> {
