@@ -1,10 +1,10 @@
 // share-clone: the examples' share/clone flow over loopback through the DHT. A bootstrap node on
 // 127.0.0.1, a writer drive on disk (built once by `prepare`) joined as announcer, and a fresh
 // reader drive on disk joined as looker, all in the worker's one process (so CPU and RSS count
-// both peers). The reader lists every folder and reads every file, as `clone` does; the bytes
-// crossing the reader's socket (both ways) are the wire bytes. The original (hyperdrive@10 +
-// hyperswarm@2) binds every interface and multicasts, so its worker runs in a network namespace
-// of its own holding only loopback.
+// both peers). The reader lists every folder and reads every file, sixteen at once, as `clone`
+// does; the bytes crossing the reader's socket (both ways) are the wire bytes. The original
+// (hyperdrive@10 + hyperswarm@2) binds every interface and multicasts, so its worker runs in a
+// network namespace of its own holding only loopback.
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { KiB as KIB, MiB as MIB, blockPool } from '../blocks.js'
@@ -51,6 +51,8 @@ const SMALL_FILES = () => scaled(10_000, DIRS)
 const BIG_CHUNKS = () => scaled((256 * MIB) / CHUNK)
 const BIG_PATH = '/big.bin'
 const WRITE_GROUP = 100
+/** Files read at once, as packages/examples' clone does (its EXPORT_CONCURRENCY). */
+const CLONE_READS = 16
 /** A run that finds no peer within this long fails instead of hanging. */
 const CONNECT_TIMEOUT_MS = 30_000
 
@@ -110,18 +112,25 @@ export const shareClone = defineWorkload<ShareCloneAdapter>({
       await withTimeout(clone.firstConnection, CONNECT_TIMEOUT_MS, 'share-clone first connection')
       const connectedMs = performance.now() - started
 
-      // Small files: list the tree as clone does, then read every file.
+      // Small files: list the tree, then read every file, CLONE_READS at once as clone does.
       await reader.update()
       const smallStarted = performance.now()
       const dirs = (await reader.readdir('/')).filter((name) => name.startsWith('dir'))
+      const paths: string[] = []
+      for (const name of dirs) {
+        for (const file of await reader.readdir(`/${name}`)) paths.push(`/${name}/${file}`)
+      }
       let files = 0
       let bytes = 0
-      for (const name of dirs) {
-        for (const file of await reader.readdir(`/${name}`)) {
-          bytes += (await reader.readFile(`/${name}/${file}`)).length
+      let next = 0
+      const worker = async (): Promise<void> => {
+        while (next < paths.length) {
+          const data = await reader.readFile(paths[next++])
+          bytes += data.length
           files++
         }
       }
+      await Promise.all(Array.from({ length: CLONE_READS }, worker))
       const smallSeconds = (performance.now() - smallStarted) / 1000
       if (files !== SMALL_FILES() || bytes !== files * KIB) {
         throw new Error(`cloned ${files} files (${bytes} bytes), expected ${SMALL_FILES()} x 1 KiB`)
