@@ -1,7 +1,7 @@
 // Drive -> folder: writes every file below a drive path whose local copy differs (size, mtime),
 // several at once. Each file is written to `<name>.partial` and renamed when complete.
 import { createWriteStream } from 'node:fs'
-import { mkdir, rename, rm, stat, utimes } from 'node:fs/promises'
+import { mkdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type { Hyperdrive, Stat } from '@hyperstack/hyperdrive'
@@ -40,6 +40,7 @@ export async function exportTree(
   const total = { files: files.length, bytes: files.reduce((n, f) => n + f.stat.size, 0) }
   const done = { files: 0, bytes: 0 }
   const changed: boolean[] = files.map(() => false)
+  const folders = new Map<string, Promise<unknown>>()
   let next = 0
   const failed: { error: unknown }[] = []
   const worker = async (): Promise<void> => {
@@ -48,7 +49,7 @@ export async function exportTree(
       const i = next++
       const file = files[i]
       try {
-        changed[i] = await exportFile(drive, file, join(folder, file.path))
+        changed[i] = await exportFile(drive, file, join(folder, file.path), folders)
       } catch (error) {
         failed.push({ error })
         return
@@ -64,11 +65,15 @@ export async function exportTree(
   return { ...total, written: changedPaths.length, changedPaths }
 }
 
+/** Files up to this size are read whole and written with one call (no streams). */
+const WHOLE_FILE_BYTES = 1024 * 1024
+
 /** Writes one file unless its local copy matches (size, mtime); true when it wrote. */
 async function exportFile(
   drive: Hyperdrive,
   file: { path: string; stat: Stat },
   target: string,
+  folders: Map<string, Promise<unknown>>,
 ): Promise<boolean> {
   const local = await stat(target).catch(() => null)
   if (
@@ -78,11 +83,25 @@ async function exportFile(
   ) {
     return false
   }
-  await mkdir(dirname(target), { recursive: true })
+  // Each folder is made once per export, not once per file in it.
+  const folder = dirname(target)
+  let made = folders.get(folder)
+  if (made === undefined) {
+    made = mkdir(folder, { recursive: true })
+    folders.set(folder, made)
+  }
+  await made
   const partial = `${target}.partial`
   try {
-    await pipeline(drive.createReadStream(file.path), createWriteStream(partial))
-    const written = (await stat(partial)).size
+    let written: number
+    if (file.stat.size <= WHOLE_FILE_BYTES) {
+      const data = await drive.readFile(file.path)
+      await writeFile(partial, data)
+      written = data.length
+    } else {
+      await pipeline(drive.createReadStream(file.path), createWriteStream(partial))
+      written = (await stat(partial)).size
+    }
     if (written !== file.stat.size) {
       throw new IncompleteFileError(file.path, file.stat.size, written)
     }

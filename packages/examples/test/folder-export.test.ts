@@ -44,13 +44,11 @@ function holdReads(drive: Hyperdrive, want: number): { together: number } {
   }).then(() => {
     seen.together = started
   })
-  const open = drive.createReadStream.bind(drive)
-  vi.spyOn(drive, 'createReadStream').mockImplementation((path, opts) => {
-    const stream = open(path, opts)
-    const openNow = stream._open.bind(stream)
-    stream._open = (cb) => void gate.then(() => openNow(cb))
+  const read = drive.readFile.bind(drive)
+  vi.spyOn(drive, 'readFile').mockImplementation(async (path, opts) => {
     if (++started >= want) release()
-    return stream
+    await gate
+    return read(path, opts)
   })
   return seen
 }
@@ -85,15 +83,32 @@ describe('exportTree', () => {
   it('stops at a file that fails and leaves no partial file behind', async () => {
     const drive = await driveWith(30)
     const folder = await tmpFolder()
-    const open = drive.createReadStream.bind(drive)
-    vi.spyOn(drive, 'createReadStream').mockImplementation((path, opts) => {
-      const stream = open(path, opts)
-      if (path === '/d1/f7.txt') queueMicrotask(() => stream.destroy(new Error('peer went away')))
-      return stream
+    const read = drive.readFile.bind(drive)
+    vi.spyOn(drive, 'readFile').mockImplementation(async (path, opts) => {
+      if (path === '/d1/f7.txt') throw new Error('peer went away')
+      return read(path, opts)
     })
     await expect(exportTree(drive, '/', folder)).rejects.toThrow('peer went away')
     const left = await readdir(folder, { recursive: true })
     expect(left.filter((name) => name.endsWith('.partial'))).toEqual([])
     expect(left).not.toContain(join('d1', 'f7.txt'))
+  })
+
+  it('a large file that fails mid-stream leaves no partial file behind', async () => {
+    const drive = await driveWith(3)
+    const big = Buffer.alloc(3 * 1024 * 1024, 7)
+    await drive.writeFile('/big.bin', big)
+    const folder = await tmpFolder()
+    const open = drive.createReadStream.bind(drive)
+    vi.spyOn(drive, 'createReadStream').mockImplementation((path, opts) => {
+      const stream = open(path, opts)
+      // Fails once the first bytes have been written to the partial file.
+      stream.once('data', () => setImmediate(() => stream.destroy(new Error('peer went away'))))
+      return stream
+    })
+    await expect(exportTree(drive, '/', folder, undefined, 1)).rejects.toThrow('peer went away')
+    const left = await readdir(folder, { recursive: true })
+    expect(left.filter((name) => name.endsWith('.partial'))).toEqual([])
+    expect(left).not.toContain('big.bin')
   })
 })
