@@ -74,4 +74,39 @@ describe('replication: our core <-> hypercore@9', () => {
       await call((cb) => writer.feed.close(cb))
     }
   })
+
+  it('our sparse reader keeps 100 concurrent gets within what hypertrie@5 answers at once', async () => {
+    const writer = hypertrie5(ram3)
+    await call((cb) => writer.ready(cb))
+    await call((cb) =>
+      writer.batch(
+        Array.from({ length: 400 }, (_, i) => ({
+          type: 'put',
+          key: `dir${i % 4}/file-${i}`,
+          value: Buffer.from(`v${i}`),
+        })),
+        cb,
+      ),
+    )
+    const reader = new Hypertrie(null, {
+      feed: newCore(writer.key, { sparse: true }),
+      alwaysUpdate: true,
+    })
+    await reader.ready()
+    const stop = connect(
+      writer.replicate(true, { live: true }),
+      reader.replicate(false, { live: true }),
+    )
+    try {
+      // hypertrie@5 runs at most 32 requests at once and drops the rest without a word.
+      const picked = Array.from({ length: 100 }, (_, k) => (k * 7919 + 13) % 400)
+      const nodes = await Promise.all(picked.map((i) => reader.get(`dir${i % 4}/file-${i}`)))
+      expect(nodes.map((n) => n?.valueBuffer?.toString())).toEqual(picked.map((i) => `v${i}`))
+      expect(reader.extensionStats.waitTimeouts).toBe(0)
+    } finally {
+      stop()
+      await reader.close()
+      await call((cb) => writer.feed.close(cb))
+    }
+  })
 })
