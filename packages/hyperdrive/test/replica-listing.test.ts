@@ -19,11 +19,32 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
 
+/** A writable drive in memory, closed after the test. */
+async function newWriter(): Promise<Hyperdrive> {
+  const writer = new Hyperdrive(memoryStorage())
+  cleanup.push(() => writer.close())
+  await writer.ready()
+  return writer
+}
+
+/** A sparse replica of `writer` in memory, replicating with it over a live stream pair. */
+async function sparseReplica(writer: Hyperdrive): Promise<Hyperdrive> {
+  const reader = new Hyperdrive(memoryStorage(), writer.key, { sparse: true })
+  cleanup.push(() => reader.close())
+  await reader.ready()
+  const a = writer.replicate(true, { live: true })
+  const b = reader.replicate(false, { live: true })
+  a.pipe(b).pipe(a)
+  cleanup.push(() => {
+    a.destroy()
+    b.destroy()
+  })
+  return reader
+}
+
 describe('replica listing', () => {
   it('lists 300 files recursively with stats and reads each, from a sparse replica', async () => {
-    const writer = new Hyperdrive(memoryStorage())
-    cleanup.push(() => writer.close())
-    await writer.ready()
+    const writer = await newWriter()
     for (let i = 0; i < 300; i += 50) {
       await Promise.all(
         Array.from({ length: 50 }, (_, k) =>
@@ -31,16 +52,7 @@ describe('replica listing', () => {
         ),
       )
     }
-    const reader = new Hyperdrive(memoryStorage(), writer.key, { sparse: true })
-    cleanup.push(() => reader.close())
-    await reader.ready()
-    const a = writer.replicate(true, { live: true })
-    const b = reader.replicate(false, { live: true })
-    a.pipe(b).pipe(a)
-    cleanup.push(() => {
-      a.destroy()
-      b.destroy()
-    })
+    const reader = await sparseReplica(writer)
     const errors: Error[] = []
     reader.metadata?.on('peer-error', (err: Error) => errors.push(err))
     const entries = await within(
@@ -60,9 +72,7 @@ describe('replica listing', () => {
   })
 
   it('a folder listed on a sparse replica is read without reading its entries back', async () => {
-    const writer = new Hyperdrive(memoryStorage())
-    cleanup.push(() => writer.close())
-    await writer.ready()
+    const writer = await newWriter()
     for (let i = 0; i < 1000; i += 100) {
       await Promise.all(
         Array.from({ length: 100 }, (_, k) =>
@@ -70,16 +80,7 @@ describe('replica listing', () => {
         ),
       )
     }
-    const reader = new Hyperdrive(memoryStorage(), writer.key, { sparse: true })
-    cleanup.push(() => reader.close())
-    await reader.ready()
-    const a = writer.replicate(true, { live: true })
-    const b = reader.replicate(false, { live: true })
-    a.pipe(b).pipe(a)
-    cleanup.push(() => {
-      a.destroy()
-      b.destroy()
-    })
+    const reader = await sparseReplica(writer)
     const metadata = reader.metadata
     if (!metadata) throw new Error('the replica has no metadata core')
     // Reads of metadata blocks the replica already stores: blocks that came with an answer and
@@ -101,26 +102,15 @@ describe('replica listing', () => {
   })
 
   it('64 concurrent reads of a fresh replica raise no listener-leak warning', async () => {
-    const writer = new Hyperdrive(memoryStorage())
-    cleanup.push(() => writer.close())
-    await writer.ready()
+    const writer = await newWriter()
     await Promise.all(
       Array.from({ length: 64 }, (_, i) => writer.writeFile(`/f${i}`, Buffer.alloc(2000, i))),
     )
-    const reader = new Hyperdrive(memoryStorage(), writer.key, { sparse: true })
-    cleanup.push(() => reader.close())
-    await reader.ready()
     const warnings: string[] = []
     const onwarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`)
     process.on('warning', onwarning)
     cleanup.push(() => process.off('warning', onwarning))
-    const a = writer.replicate(true, { live: true })
-    const b = reader.replicate(false, { live: true })
-    a.pipe(b).pipe(a)
-    cleanup.push(() => {
-      a.destroy()
-      b.destroy()
-    })
+    const reader = await sparseReplica(writer)
     const files = await within(
       Promise.all(Array.from({ length: 64 }, (_, i) => reader.readFile(`/f${i}`))),
       10_000,

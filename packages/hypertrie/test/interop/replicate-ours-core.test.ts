@@ -6,6 +6,35 @@ import { newCore } from '../helpers/cores.js'
 import { connect, waitForEvent } from '../helpers/streams.js'
 import { type V5Node, call, hypertrie5, ram3 } from './helpers/originals.js'
 
+/**
+ * A hypertrie@5 writer holding `keys` keys (`dir<i % 4>/file-<i>` = `v<i>`) and our sparse reader
+ * of it, replicating live; `stop` ends the streams.
+ */
+async function originalWriterOurReader(keys: number) {
+  const writer = hypertrie5(ram3)
+  await call((cb) => writer.ready(cb))
+  await call((cb) =>
+    writer.batch(
+      Array.from({ length: keys }, (_, i) => ({
+        type: 'put',
+        key: `dir${i % 4}/file-${i}`,
+        value: Buffer.from(`v${i}`),
+      })),
+      cb,
+    ),
+  )
+  const reader = new Hypertrie(null, {
+    feed: newCore(writer.key, { sparse: true }),
+    alwaysUpdate: true,
+  })
+  await reader.ready()
+  const stop = connect(
+    writer.replicate(true, { live: true }),
+    reader.replicate(false, { live: true }),
+  )
+  return { writer, reader, stop }
+}
+
 describe('replication: our core <-> hypercore@9', () => {
   it('ours writes; a sparse hypertrie@5 reads, our writer answers its lookups', async () => {
     const writer = new Hypertrie(null, { feed: newCore() })
@@ -37,27 +66,7 @@ describe('replication: our core <-> hypercore@9', () => {
   })
 
   it('hypertrie@5 writes; our sparse reader uses its extension answers', async () => {
-    const writer = hypertrie5(ram3)
-    await call((cb) => writer.ready(cb))
-    await call((cb) =>
-      writer.batch(
-        Array.from({ length: 300 }, (_, i) => ({
-          type: 'put',
-          key: `dir${i % 4}/file-${i}`,
-          value: Buffer.from(`v${i}`),
-        })),
-        cb,
-      ),
-    )
-    const reader = new Hypertrie(null, {
-      feed: newCore(writer.key, { sparse: true }),
-      alwaysUpdate: true,
-    })
-    await reader.ready()
-    const stop = connect(
-      writer.replicate(true, { live: true }),
-      reader.replicate(false, { live: true }),
-    )
+    const { writer, reader, stop } = await originalWriterOurReader(300)
     try {
       const node = await reader.get('dir3/file-123')
       expect(node?.valueBuffer?.toString()).toBe('v123')
@@ -76,27 +85,7 @@ describe('replication: our core <-> hypercore@9', () => {
   })
 
   it('our sparse reader keeps 100 concurrent gets within what hypertrie@5 answers at once', async () => {
-    const writer = hypertrie5(ram3)
-    await call((cb) => writer.ready(cb))
-    await call((cb) =>
-      writer.batch(
-        Array.from({ length: 400 }, (_, i) => ({
-          type: 'put',
-          key: `dir${i % 4}/file-${i}`,
-          value: Buffer.from(`v${i}`),
-        })),
-        cb,
-      ),
-    )
-    const reader = new Hypertrie(null, {
-      feed: newCore(writer.key, { sparse: true }),
-      alwaysUpdate: true,
-    })
-    await reader.ready()
-    const stop = connect(
-      writer.replicate(true, { live: true }),
-      reader.replicate(false, { live: true }),
-    )
+    const { writer, reader, stop } = await originalWriterOurReader(400)
     try {
       // hypertrie@5 runs at most 32 requests at once and drops the rest without a word.
       const picked = Array.from({ length: 100 }, (_, k) => (k * 7919 + 13) % 400)
