@@ -263,6 +263,8 @@ export class LookupExtension {
           this.answering = 'no'
           this.stats.waitTimeouts++
           this.drop(seq, done)
+          // Nothing to wait for now: queued lookups go on at once (they read on their own).
+          for (const send of this.queuedGets.splice(0)) send()
           resolve()
         },
         this.answering === 'yes' ? ANSWER_TIMEOUT_MS : FIRST_ANSWER_TIMEOUT_MS,
