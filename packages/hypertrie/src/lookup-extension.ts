@@ -167,6 +167,8 @@ export class LookupExtension {
   /** Lookups waiting to send theirs until fewer are unanswered. */
   private readonly queuedGets: (() => void)[] = []
   private destroyed = false
+  /** When we last sent a request (ms since the epoch). */
+  private lastAsked = Number.NEGATIVE_INFINITY
   /** Lookups waiting for a block, by seq. */
   private readonly waiters = new Map<number, (() => void)[]>()
   private readonly ondownload = (seq: number, data: unknown): void => this.arrived(seq, data)
@@ -193,8 +195,14 @@ export class LookupExtension {
     this.downloads?.on('download', this.ondownload)
   }
 
+  /** Whether we sent a lookup or iterator request within the last answer timeout. */
+  private askedRecently(): boolean {
+    return Date.now() - this.lastAsked < ANSWER_TIMEOUT_MS
+  }
+
   private get(head: number, key: string): void {
     if (!this.channel || this.destroyed) return
+    this.lastAsked = Date.now()
     this.stats.sentGets++
     this.channel.broadcast(encodeExtensionMessage({ get: { head, key } }))
   }
@@ -239,6 +247,7 @@ export class LookupExtension {
 
   iterator(head: number, key: string, flags: number, checkpoint: Buffer | null): void {
     if (!this.channel) return
+    this.lastAsked = Date.now()
     this.stats.sentIterators++
     this.channel.broadcast(encodeExtensionMessage({ iterator: { head, key, flags, checkpoint } }))
   }
@@ -292,13 +301,13 @@ export class LookupExtension {
    * A block landed: a lookup waiting for it decodes it from the bytes at hand and goes on. While
    * any lookup waits, other blocks are decoded too: an answer's pushes can land out of walk order
    * (a block with a shorter proof leaves first), and the walk then finds them cached instead of
-   * reading them back from storage. A sparse feed's blocks arrive only because a read asked for
-   * them (or for their neighbours in the trie), so they are all decoded: a listing's entries are
-   * what the stats and reads after it walk to. (A full download decodes nothing it is not
-   * waiting for.)
+   * reading them back from storage. On a sparse feed, blocks landing while our requests are
+   * recent are decoded too: they are a listing's or a lookup's answer, the entries the stats and
+   * reads after it walk to. (A download decodes nothing it is not waiting for: decoding all of a
+   * 10k-block metadata download took 15-20% longer.)
    */
   private arrived(seq: number, data: unknown): void {
-    if (this.waiters.size === 0 && !this.host.feed.sparse) return
+    if (this.waiters.size === 0 && !(this.host.feed.sparse && this.askedRecently())) return
     const list = this.waiters.get(seq)
     if (!list) {
       this.host.cacheBlock(seq, data)
