@@ -49,13 +49,21 @@ function nodesNow(ctx: VerifyContext, indexes: readonly number[]): TreeNode[] | 
 }
 
 /**
- * Copies of `nodes` whose hashes share one small buffer of their own. Decoded proof nodes are
- * views into the received frame, and the verified ones stay in the node cache: each would keep
- * a 64 KiB block's whole frame in memory for its 32 bytes.
+ * A peer's proof nodes, checked, as copies whose hashes share one small buffer of their own.
+ * Decoded proof nodes are views into the received frame, and the verified ones stay in the node
+ * cache: each would keep a 64 KiB block's whole frame in memory for its 32 bytes.
  */
-function withOwnHashes(nodes: readonly TreeNode[]): TreeNode[] {
+function checkedProofNodes(nodes: readonly TreeNode[]): TreeNode[] {
   const hashes = Buffer.allocUnsafe(32 * nodes.length)
   return nodes.map((n, k) => {
+    if (
+      !Number.isSafeInteger(n.index) ||
+      n.index < 0 ||
+      n.hash.length !== 32 ||
+      !Number.isSafeInteger(n.size)
+    ) {
+      throw new BadProofError(`Proof node ${n.index} is malformed`)
+    }
     const hash = hashes.subarray(32 * k, 32 * k + 32)
     hash.set(n.hash)
     return { index: n.index, hash, size: n.size }
@@ -77,17 +85,7 @@ export async function verifyProof(
   data: Buffer | null,
   proof: Proof,
 ): Promise<VerifiedPut> {
-  for (const n of proof.nodes) {
-    if (
-      !Number.isSafeInteger(n.index) ||
-      n.index < 0 ||
-      n.hash.length !== 32 ||
-      !Number.isSafeInteger(n.size)
-    ) {
-      throw new BadProofError(`Proof node ${n.index} is malformed`)
-    }
-  }
-  const remote = withOwnHashes(proof.nodes)
+  const remote = checkedProofNodes(proof.nodes)
   let trusted = -1
   const missing: number[] = []
   let next = 2 * index
