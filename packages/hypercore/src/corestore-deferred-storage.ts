@@ -3,6 +3,7 @@
 // still being loaded from disk (the role of corestore@5's derived-key-storage wrappers).
 import { EventEmitter } from 'node:events'
 import type { RandomAccessStorage, StorageCallback } from 'random-access-memory'
+import { unlinkFile } from './storage.js'
 
 export class DeferredStorage extends EventEmitter {
   private target: RandomAccessStorage | null = null
@@ -10,7 +11,14 @@ export class DeferredStorage extends EventEmitter {
   private readonly waiting: Array<() => void> = []
   private isClosed = false
 
-  constructor(pending: Promise<RandomAccessStorage>) {
+  /**
+   * `companions` are the files on disk this one stands for (the core's `key` and `name`, or its
+   * `secret_key`): unlinking this unlinks them too, so destroyStorage leaves nothing behind.
+   */
+  constructor(
+    pending: Promise<RandomAccessStorage>,
+    private readonly companions: () => RandomAccessStorage[] = () => [],
+  ) {
     super()
     pending.then(
       (target) => this.settle(target, null),
@@ -56,7 +64,17 @@ export class DeferredStorage extends EventEmitter {
     this.run(cb, (target) => target.stat(cb))
   }
   unlink(cb: StorageCallback = noop): void {
-    this.run(cb, (target) => target.unlink(cb))
+    const unlinkAll = (first: Error | null) => {
+      Promise.all(this.companions().map(unlinkFile)).then(
+        () => cb(first),
+        (err: Error) => cb(first ?? err),
+      )
+    }
+    // Keys that never loaded leave the files on disk to unlink all the same.
+    this.run(
+      () => unlinkAll(null),
+      (target) => target.unlink(unlinkAll),
+    )
   }
   close(cb: StorageCallback = noop): void {
     this.isClosed = true

@@ -141,8 +141,15 @@ export class CoreRegistry extends EventEmitter<RegistryEvents> {
     const loading = loadCoreKeys(openFile, masterKey, keys)
     // Never an unhandled rejection: the failure reaches the core through its key files.
     loading.catch(() => {})
-    const keyFile = new DeferredStorage(loading.then((k) => memoryFile(k.publicKey)))
-    const secretKeyFile = new DeferredStorage(loading.then((k) => memoryFile(k.secretKey)))
+    // The core sees its keys in memory; the files on disk are corestore's (unlinked with them).
+    const keyFile = new DeferredStorage(
+      loading.then((k) => memoryFile(k.publicKey)),
+      () => [openFile('key'), openFile('name')],
+    )
+    const secretKeyFile = new DeferredStorage(
+      loading.then((k) => memoryFile(k.secretKey)),
+      () => [openFile('secret_key')],
+    )
 
     const core = new Hypercore(
       (name: string) => {

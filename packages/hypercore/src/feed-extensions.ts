@@ -44,6 +44,11 @@ export class FeedExtension<T = unknown> {
 
   /** Sends to every connected peer. */
   broadcast(message: T): void {
+    this.broadcastValue(message)
+  }
+
+  /** `broadcast` for a message only checked by the codec (hypercore@9's `feed.extension`). */
+  broadcastValue(message: unknown): void {
     const id = this.owner.idOf(this)
     if (id === -1) return
     const payload = this.codec.encode(message)
@@ -73,6 +78,11 @@ export class FeedExtensions {
 
   names(): string[] {
     return this.list.map((e) => e.name)
+  }
+
+  /** The registered extension called `name`, if any. */
+  get(name: string): FeedExtension<never> | undefined {
+    return this.list.find((e) => e.name === name)
   }
 
   idOf(ext: FeedExtension<never>): number {

@@ -9,17 +9,20 @@ import { BitfieldWrites } from './bitfield-writes.js'
 import type { Bitfield } from './bitfield.js'
 import { BlockReader } from './block-reader.js'
 import { type Codec, encodeBlock, toCodec } from './codecs.js'
+import { flat } from './commonjs.js'
 import { CoreAppender } from './core-appender.js'
 import type { CoreReplicator } from './core-replicator.js'
-import { type TreeNode, discoveryKey } from './crypto.js'
+import { type TreeNode, discoveryKey, signable, verifySignable } from './crypto.js'
 import { cancelDownload, startDownload } from './download-selections.js'
 import type { Download, DownloadHandle } from './download.js'
 import { emitErrorIfHeard } from './emit-error.js'
 import {
   BlockNotAvailableError,
   BlockTooLargeError,
+  CancelledError,
   ClosedError,
   InvalidArgumentError,
+  InvalidSignatureError,
 } from './errors.js'
 import {
   type ExtensionPeer,
@@ -51,6 +54,7 @@ import {
   toFileFactory,
 } from './storage.js'
 import { type ReadStreamOptions, createReadStream, createWriteStream } from './streams.js'
+import { type CoreStats, type TransferStats, newTransferStats } from './transfer-stats.js'
 import { type ProofPlan, type TreeBits, proof as proofPlan } from './tree-index.js'
 import { TreeNodes } from './tree-nodes.js'
 import { VerifiedStore } from './verified-store.js'
@@ -107,6 +111,8 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   downloading: boolean
   uploading: boolean
   readonly maxRequests: number
+  /** Blocks and bytes moved to and from peers (null with `stats: false`). */
+  readonly transferTotals: TransferStats | null
   /** Set by the replicator: connected peers. */
   peers: Peer[] = []
   /** Download selections the replicator serves. */
@@ -166,6 +172,7 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     this.downloading = o.downloading !== false
     this.uploading = o.uploading ?? HYPERCORE_DEFAULTS.uploading
     this.maxRequests = o.maxRequests ?? HYPERCORE_DEFAULTS.maxRequests
+    this.transferTotals = o.stats === false ? null : newTransferStats()
     this.durable = o.durable ?? HYPERCORE_DEFAULTS.durable
     this.alwaysIfAvailable = o.ifAvailable ?? HYPERCORE_DEFAULTS.ifAvailable
     this.codec = toCodec(o.valueEncoding)
@@ -318,6 +325,75 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     return codec.decode(arrived ?? (await this.getBuffer(index, true)))
   }
 
+  /**
+   * Blocks [start, end), decoded (hypercore@9's getBatch); missing ones are fetched from peers as
+   * `get` fetches them, with its options (`wait`, `timeout`, `ifAvailable`, `valueEncoding`).
+   */
+  async getBatch(start: number, end: number, opts: GetOptions = {}): Promise<unknown[]> {
+    if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start)
+      throw new InvalidArgumentError(`Invalid block range [${start}, ${end})`)
+    await this.ready()
+    if (opts.wait === false && !this.has(start, end))
+      throw new BlockNotAvailableError(`Blocks [${start}, ${end}) are not all available locally`)
+    const blocks: Promise<unknown>[] = new Array(end - start)
+    for (let i = start; i < end; i++) blocks[i - start] = this.get(i, opts)
+    return Promise.all(blocks)
+  }
+
+  /**
+   * Cancels the gets waiting for blocks in [start, end) (they reject with ERR_CANCELLED) and the
+   * downloads that lie within it (hypercore@9's cancel). Requests already sent still complete.
+   */
+  cancel(start: number, end = start + 1): void {
+    for (const sel of this.selections.slice()) {
+      if (start <= sel.start && sel.end !== -1 && sel.end <= end) this.undownload(sel)
+    }
+    // After the gets called before this one start waiting: they wait for ready() first, and
+    // this runs after them on the same promise.
+    this.ready().then(
+      () => this.waiters.cancelBlocks(start, end, () => new CancelledError('Request cancelled')),
+      () => {},
+    )
+  }
+
+  /** The roots of the tree at length `index + 1` (hypercore@9's rootHashes). */
+  async rootHashes(index: number): Promise<TreeNode[]> {
+    if (!Number.isSafeInteger(index) || index < 0)
+      throw new InvalidArgumentError(`Invalid block index ${index}`)
+    await this.ready()
+    return Promise.all(flat.fullRoots(2 * (index + 1)).map((n) => this.getNode(n)))
+  }
+
+  /**
+   * Checks that `signature` signs this core's tree at length `index + 1` (hypercore@9's verify):
+   * true, or ERR_INVALID_SIGNATURE.
+   */
+  async verify(index: number, signature: Uint8Array): Promise<true> {
+    const roots = await this.rootHashes(index)
+    if (!this.key || !verifySignable(signable(roots, index + 1), signature, this.key))
+      throw new InvalidSignatureError(
+        `The signature does not sign this core at length ${index + 1}`,
+      )
+    return true
+  }
+
+  /** Block `index`'s leaf: its hash and byte size (hypercore@9's getBlockInfo). */
+  async getBlockInfo(index: number): Promise<TreeNode> {
+    if (!Number.isSafeInteger(index) || index < 0)
+      throw new InvalidArgumentError(`Invalid block index ${index}`)
+    await this.ready()
+    return this.getNode(2 * index)
+  }
+
+  /**
+   * Blocks and bytes moved to and from each connected peer and in all (hypercore@9's stats);
+   * null when opened with `stats: false`.
+   */
+  get stats(): CoreStats | null {
+    if (this.transferTotals === null) return null
+    return { peers: this.peers.map((p) => ({ ...p.stats })), totals: { ...this.transferTotals } }
+  }
+
   /** True when block `index` is stored locally; with `end`, when all of [start, end) are. */
   has(start: number, end?: number): boolean {
     const bitfield = this.bitfield
@@ -425,6 +501,17 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
     handlers: FeedExtensionHandlers<T> = {},
   ): FeedExtension<T> {
     return this.extensions.add(name, handlers)
+  }
+
+  /**
+   * Sends `message` to every peer on the extension registered as `name` (hypercore@9's
+   * `extension`; throws ERR_INVALID_ARGUMENT when none is).
+   */
+  extension(name: string, message: unknown): void {
+    const ext = this.extensions.get(name)
+    if (!ext)
+      throw new InvalidArgumentError(`No extension named ${JSON.stringify(name)} is registered`)
+    ext.broadcastValue(message)
   }
 
   /**
@@ -571,6 +658,12 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   }
 
   // --- lifecycle ---
+
+  /** Closes the core, then deletes its files (hypercore@9's destroyStorage). */
+  async destroyStorage(): Promise<void> {
+    await this.close()
+    await this.storage.destroy()
+  }
 
   /** Closes storage and peers (idempotent); pending waits reject with ERR_CLOSED. */
   close(): Promise<void> {

@@ -24,6 +24,8 @@ export interface HypercoreOptions {
   uploading?: boolean
   /** Maximum outstanding requests per peer (default 16). */
   maxRequests?: number
+  /** Count blocks and bytes moved to and from peers (`core.stats`; default true). */
+  stats?: boolean
   /** Default for update/get `ifAvailable`. */
   ifAvailable?: boolean
   /** With `sparse`, keep asking peers for new lengths. */

@@ -7,6 +7,7 @@ import { PUSH_EXTENSION } from './feed-extensions.js'
 import type { Hypercore } from './hypercore.js'
 import type { Proof } from './put.js'
 import type { RemoteBitfield } from './remote-bitfield.js'
+import { type TransferStats, countUpload } from './transfer-stats.js'
 import { MemoryTreeBits, SparseTreeBits, type TreeBits, setNode } from './tree-index.js'
 
 /** A Data message to send, with the proof nodes it carries. */
@@ -21,6 +22,8 @@ export interface UploadingPeer {
   readonly remoteExtensions: readonly string[]
   readonly remoteBitfield: RemoteBitfield
   remoteLength: number
+  /** Counts what we upload to it. */
+  readonly stats: TransferStats
   /** The remote's length grew: a non-live download may end there. */
   updateEnd(): void
 }
@@ -84,6 +87,8 @@ export class Uploads {
     if (!proof) return null
     if (value !== null) {
       if (!this.peer.uploading || !this.peer.channel) return null
+      countUpload(this.peer.stats, value.length)
+      countUpload(this.peer.core.transferTotals, value.length)
       this.peer.core.emit('upload', index, value, this.peer)
     }
     if (index + 1 > this.peer.remoteLength) {

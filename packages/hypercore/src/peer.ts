@@ -20,6 +20,7 @@ import type { Download, Hypercore } from './hypercore.js'
 import { IncomingData } from './peer-incoming.js'
 import { Uploads } from './peer-uploads.js'
 import { MAX_REMOTE_INDEX, RemoteBitfield } from './remote-bitfield.js'
+import { type TransferStats, countDownload, newTransferStats } from './transfer-stats.js'
 import { digest } from './tree-index.js'
 
 /** Wants cover 1 MiB-block regions, as the original sends them. */
@@ -68,6 +69,8 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
   readonly inflight = new Map<number, InflightRequest>()
   /** Why this peer was dropped (a typed error when it misbehaved). */
   error: Error | null = null
+  /** What this peer sent us and we sent it (blocks stored, blocks uploaded). */
+  readonly stats: TransferStats = newTransferStats()
   private readonly wants = new Set<number>()
   private inflightWants = 0
   private ended = false
@@ -111,6 +114,11 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
     this.remoteOpened = true
     const channel = this.channel
     if (!channel) return
+    // Options go once the remote has opened too, as hypercore@9 sends them: until then the
+    // remote has no handlers for this channel and drops them (a core still opening when its
+    // stream began would never learn our extension names).
+    const names = this.core.extensions.names()
+    if (names.length) this.sendOptions(names)
     if (!this.uploading || !this.downloading) {
       channel.status({ uploading: this.uploading, downloading: this.downloading })
     }
@@ -263,6 +271,7 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
       data.value,
       () => {
         release()
+        if (data.value) countDownload(this.stats, data.value.length)
         this.remoteBitfield.set(data.index, true)
         this.host.updateAll()
       },
@@ -297,6 +306,7 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
       () => {
         settle()
         if (data.value) {
+          countDownload(this.stats, data.value.length)
           this.remoteBitfield.set(data.index, true)
           if (this.continueAt.length >= this.maxRequests) this.continueAt.shift()
           this.continueAt.push(data.index + 1)
@@ -328,7 +338,9 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
 
   // --- feed extensions ---
 
+  /** Announces our extension names (held back until the remote opened: see onopen). */
   sendOptions(names: string[]): void {
+    if (!this.remoteOpened) return
     this.channel?.options({ extensions: names, ack: false })
   }
 

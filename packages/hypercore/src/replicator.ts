@@ -43,8 +43,6 @@ export class Replicator implements CoreReplicator {
     this.peers.push(peer)
     peer.channel = stream.open(key, peer)
     core.emit('peer-add', peer)
-    const names = core.extensions.names()
-    if (names.length) peer.sendOptions(names)
     if (peer.channel.remoteOpened) peer.onopen()
     return peer
   }

@@ -11,6 +11,7 @@ import type { TreeNode } from './crypto.js'
 import { ClosedError, NotWritableError } from './errors.js'
 import { type Proof, type VerifiedPut, verifyProof } from './put.js'
 import type { CoreStorage } from './storage.js'
+import { type TransferStats, countDownload } from './transfer-stats.js'
 import { type TreeBits, setNode } from './tree-index.js'
 import type { TreeNodes } from './tree-nodes.js'
 import type { Waiters } from './waiters.js'
@@ -29,6 +30,8 @@ export interface StoringCore {
   readonly treeBits: TreeBits
   readonly replicator: CoreReplicator | null
   readonly waiters: Waiters
+  /** Totals of blocks moved to and from peers (null with `stats: false`). */
+  readonly transferTotals: TransferStats | null
   ready(): Promise<void>
   getNode(index: number): Promise<TreeNode>
   checkSelections(): void
@@ -157,7 +160,10 @@ export class VerifiedStore {
     core.waiters.onNodes()
     if (v.data) {
       const bitfield = core.bitfield as Bitfield
-      if (bitfield.set(v.index, true)) core.emit('download', v.index, v.data, from)
+      if (bitfield.set(v.index, true)) {
+        countDownload(core.transferTotals, v.data.length)
+        core.emit('download', v.index, v.data, from)
+      }
       core.replicator?.announce(v.index, 1, from)
       core.waiters.onBlock(core, v.index, v.data)
       core.checkSelections()

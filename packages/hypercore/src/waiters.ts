@@ -211,6 +211,18 @@ export class Waiters {
     }
   }
 
+  /** Rejects the waits for blocks in [start, end) with `err` (a cancelled get). */
+  cancelBlocks(start: number, end: number, err: () => Error): void {
+    for (const [index, list] of this.blocks) {
+      if (index < start || index >= end) continue
+      this.blocks.delete(index)
+      for (const w of list) {
+        if (w.timer) clearTimeout(w.timer)
+        w.reject(err())
+      }
+    }
+  }
+
   closeAll(err: Error): void {
     for (const list of this.blocks.values()) {
       for (const w of list) {

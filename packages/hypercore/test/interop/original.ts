@@ -23,10 +23,20 @@ export interface OriginalFeed {
   ): void
   audit(cb: (err: Error | null, report?: { valid: number; invalid: number }) => void): void
   close(cb: (err: Error | null) => void): void
+  registerExtension(name: string, handlers: OriginalExtensionHandlers): OriginalExtension
   replicate(
     isInitiator: boolean,
     opts?: object,
   ): NodeJS.ReadWriteStream & { destroy(err?: Error): void }
+}
+
+export interface OriginalExtensionHandlers {
+  encoding?: string
+  onmessage?(message: unknown, peer: unknown): void
+}
+
+export interface OriginalExtension {
+  broadcast(message: unknown): void
 }
 
 type OriginalFactory = (storage: unknown, key?: Buffer | null, opts?: object) => OriginalFeed

@@ -1,0 +1,144 @@
+// hypercore@9's remaining Feed methods, with promises: getBatch, cancel, rootHashes, verify,
+// getBlockInfo and the stats a daemon shows per core.
+import { afterEach, describe, expect, it } from 'vitest'
+import { Hypercore } from '../src/index.js'
+import { memoryStorage } from './helpers.js'
+
+const cleanups: (() => unknown)[] = []
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c()
+})
+
+function open(key?: Buffer | null, opts = {}): Hypercore {
+  const core = new Hypercore(memoryStorage(), key ?? undefined, opts)
+  cleanups.push(() => core.close())
+  return core
+}
+
+function connect(a: Hypercore, b: Hypercore): void {
+  const s1 = a.replicate(true, { live: true })
+  const s2 = b.replicate(false, { live: true })
+  s1.pipe(s2).pipe(s1)
+  cleanups.push(() => {
+    s1.destroy()
+    s2.destroy()
+  })
+}
+
+const WORDS = ['zero', 'one', 'two', 'three', 'four']
+
+async function writer(opts = {}): Promise<Hypercore> {
+  const core = open(null, opts)
+  await core.append(WORDS)
+  return core
+}
+
+describe('getBatch', () => {
+  it('returns blocks [start, end) decoded', async () => {
+    const core = await writer()
+    const batch = await core.getBatch(1, 4, { valueEncoding: 'utf-8' })
+    expect(batch).toEqual(['one', 'two', 'three'])
+    expect(await core.getBatch(2, 2)).toEqual([])
+  })
+
+  it('fetches missing blocks from peers, or fails at once with wait: false', async () => {
+    const source = await writer()
+    const replica = open(source.key, { sparse: true, valueEncoding: 'utf-8' })
+    await replica.ready()
+    await expect(replica.getBatch(0, 2, { wait: false })).rejects.toMatchObject({
+      code: 'ERR_BLOCK_NOT_AVAILABLE',
+    })
+    connect(source, replica)
+    expect(await replica.getBatch(0, 5)).toEqual(WORDS)
+  })
+
+  it('rejects a bad range with ERR_INVALID_ARGUMENT', async () => {
+    const core = await writer()
+    await expect(core.getBatch(3, 1)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' })
+    await expect(core.getBatch(-1, 1)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' })
+  })
+})
+
+describe('cancel', () => {
+  it('rejects the gets waiting in the range and the downloads within it', async () => {
+    const source = await writer()
+    const replica = open(source.key, { sparse: true })
+    await replica.ready()
+    const inRange = replica.get(1)
+    const alsoInRange = replica.get(3)
+    const outside = replica.get(4, { timeout: 200 })
+    const download = replica.download({ start: 1, end: 3 })
+    const longer = replica.download({ start: 0, end: 5 })
+
+    replica.cancel(1, 4)
+
+    await expect(inRange).rejects.toMatchObject({ code: 'ERR_CANCELLED' })
+    await expect(alsoInRange).rejects.toMatchObject({ code: 'ERR_CANCELLED' })
+    await expect(download).rejects.toMatchObject({ code: 'ERR_CANCELLED' })
+    // Not cancelled: it times out instead.
+    await expect(outside).rejects.toMatchObject({ code: 'ERR_TIMEOUT' })
+    replica.undownload(longer)
+    await expect(longer).rejects.toMatchObject({ code: 'ERR_CANCELLED' })
+  })
+
+  it('cancels one block when given no end', async () => {
+    const source = await writer()
+    const replica = open(source.key, { sparse: true })
+    await replica.ready()
+    const two = replica.get(2)
+    const three = replica.get(3)
+    replica.cancel(2)
+    await expect(two).rejects.toMatchObject({ code: 'ERR_CANCELLED' })
+    connect(source, replica)
+    expect(((await three) as Buffer).toString()).toBe('three')
+  })
+})
+
+describe('rootHashes, verify and getBlockInfo', () => {
+  it('gives the roots of the tree at a length, and verifies signatures against them', async () => {
+    const core = await writer()
+    const roots = await core.rootHashes(4)
+    // Five blocks: a root over blocks 0-3 (node 3) and block 4's leaf (node 8).
+    expect(roots.map((r) => r.index)).toEqual([3, 8])
+    expect(roots.reduce((n, r) => n + r.size, 0)).toBe(core.byteLength)
+
+    const signature = (await core.storage.getSignature(4)) as Buffer
+    expect(await core.verify(4, signature)).toBe(true)
+    await expect(core.verify(3, signature)).rejects.toMatchObject({ code: 'ERR_INVALID_SIGNATURE' })
+    const forged = Buffer.from(signature)
+    forged[0] ^= 1
+    await expect(core.verify(4, forged)).rejects.toMatchObject({ code: 'ERR_INVALID_SIGNATURE' })
+  })
+
+  it("gives a block's leaf: its tree index and byte size", async () => {
+    const core = await writer()
+    const info = await core.getBlockInfo(3)
+    expect(info.index).toBe(6)
+    expect(info.size).toBe('three'.length)
+    await expect(core.getBlockInfo(9)).rejects.toMatchObject({ code: 'ERR_CORRUPT_STORAGE' })
+  })
+})
+
+describe('stats', () => {
+  it('counts blocks and bytes per peer and in all, on both sides', async () => {
+    const source = await writer()
+    const replica = open(source.key, { sparse: true })
+    connect(source, replica)
+    await replica.getBatch(0, 3)
+    const bytes = 'zero'.length + 'one'.length + 'two'.length
+    const got = { downloadedBlocks: 3, downloadedBytes: bytes, uploadedBlocks: 0, uploadedBytes: 0 }
+    const sent = {
+      downloadedBlocks: 0,
+      downloadedBytes: 0,
+      uploadedBlocks: 3,
+      uploadedBytes: bytes,
+    }
+    expect(replica.stats).toEqual({ peers: [got], totals: got })
+    expect(source.stats).toEqual({ peers: [sent], totals: sent })
+  })
+
+  it('is null with stats: false', async () => {
+    const core = await writer({ stats: false })
+    expect(core.stats).toBeNull()
+  })
+})
