@@ -8,5 +8,6 @@ import type * as Varint from 'varint'
 const require = createRequire(import.meta.url ?? __filename)
 
 export const encodeVarint: typeof Varint.encode = (require('varint') as typeof Varint).encode
-export const { Readable } = require('streamx') as typeof Streamx
+export const { Readable, Writable } = require('streamx') as typeof Streamx
 export type Readable = Streamx.Readable
+export type Writable = Streamx.Writable

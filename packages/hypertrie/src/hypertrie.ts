@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events'
 import type { StorageOption } from '@hyperstack/hypercore'
 // The public Hypertrie class: hypertrie@5's API with promises over a TrieFeed, sharing one node
 // cache, one write lock and one lookup extension between a trie and its checkouts.
-import { Readable } from './commonjs.js'
+import { Readable, Writable } from './commonjs.js'
 import { createFeed } from './create-feed.js'
 import { type DiffOptions, NodeDiff, type RawDiff } from './diff.js'
 import {
@@ -548,6 +548,36 @@ export class Hypertrie<T = unknown> extends EventEmitter {
     return toStream(this.diff(other, prefix, opts))
   }
 
+  /**
+   * A diff against `from` that visits only nodes this feed has stored (hypertrie@5's
+   * reconnect: what a sparse replica can list without fetching).
+   */
+  reconnect(from: number | Hypertrie<T> | null, opts: DiffOptions = {}): TrieDiff<T> {
+    return this.diff(from, { ...opts, reconnect: true })
+  }
+
+  /**
+   * An object-mode stream of `{ type, key, value }` operations (or arrays of them); writes that
+   * queue up while a batch runs go in the next batch (hypertrie@5's createWriteStream).
+   */
+  createWriteStream(): Writable {
+    return new Writable({
+      writev: (written: unknown[], cb: (err: Error | null) => void) => {
+        let ops: BatchOp[]
+        try {
+          ops = written.flat().map(toBatchOp)
+        } catch (err) {
+          cb(err as Error)
+          return
+        }
+        this.batch(ops).then(
+          () => cb(null),
+          (err: Error) => cb(err),
+        )
+      },
+    })
+  }
+
   /** A read-only view at `version` (0 and 1 are the empty trie). */
   checkout(version: number): Hypertrie<T> {
     const v = version || 1
@@ -664,6 +694,25 @@ export class Hypertrie<T = unknown> extends EventEmitter {
   /** Lookup-extension counters (requests, answers, pushes, timeouts), for tests and benchmarks. */
   get extensionStats(): LookupExtensionStats {
     return this.shared.ext ? this.shared.ext.stats : { ...NO_EXTENSION_STATS }
+  }
+}
+
+/** A written `{ type, key, value }` checked (ERR_INVALID_ARGUMENT for anything else). */
+function toBatchOp(op: unknown): BatchOp {
+  if (typeof op !== 'object' || op === null) {
+    throw new InvalidArgumentError('A write stream takes { type, key, value } operations')
+  }
+  const { type, key, value, hidden, flags } = op as Record<string, unknown>
+  if (typeof key !== 'string') throw new InvalidArgumentError('An operation needs a string key')
+  if (type !== undefined && type !== 'put' && type !== 'del') {
+    throw new InvalidArgumentError(`Unknown operation type ${String(type)}`)
+  }
+  return {
+    type,
+    key,
+    value,
+    hidden: hidden === true,
+    flags: typeof flags === 'number' ? flags : undefined,
   }
 }
 

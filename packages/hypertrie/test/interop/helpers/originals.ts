@@ -72,6 +72,7 @@ export interface V5Trie {
   list(prefix: string, opts: object, cb: Cb<V5Node[]>): void
   history(opts?: object): V5Iterator
   diff(other: number, prefix?: string | null, opts?: object): V5Iterator<V5DiffEntry>
+  reconnect(from: number, opts?: object): V5Iterator<V5DiffEntry>
   checkout(version: number): V5Trie
   replicate(isInitiator: boolean, opts?: object): OriginalReplicationStream
   watch(prefix: string, onchange: () => void): { destroy(): void }
