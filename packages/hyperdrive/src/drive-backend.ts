@@ -63,6 +63,10 @@ export interface DriveCore {
   /** Drops the local copy of blocks [start, end). */
   clear?(start: number, end?: number): Promise<unknown>
   seek(byteOffset: number, opts?: CoreSeekOptions): Promise<CoreSeekResult>
+  /** Sends `message` to every peer on the extension registered as `name`. */
+  extension?(name: string, message: Uint8Array): void
+  /** Closes the core and deletes its files. */
+  destroyStorage?(): Promise<void>
   close(): Promise<void>
   on(event: string, listener: (...args: never[]) => void): unknown
   removeListener(event: string, listener: (...args: never[]) => void): unknown

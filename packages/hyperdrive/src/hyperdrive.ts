@@ -53,12 +53,13 @@ import type {
 } from './drive-options.js'
 import { lstatLocated, statOf } from './drive-stat.js'
 import { createTag, deleteTag, getAllTags, getTaggedVersion, watchPath } from './drive-versions.js'
-import { InvalidArgumentError } from './errors.js'
+import { InvalidArgumentError, InvalidPermissionError } from './errors.js'
 import { fixName, toTrieKey } from './paths.js'
 import { FileReadStream } from './read-stream.js'
 import type { ReaddirEntry, ReaddirOptions } from './readdir.js'
 import { StatCache } from './stat-cache.js'
 import type { Stat } from './stat.js'
+import { StatsWatcher, type WatchStatsOptions } from './stats-watch.js'
 import type { FileWriteStream } from './write-stream.js'
 
 const DEFAULTS = {
@@ -114,6 +115,7 @@ export class Hyperdrive extends EventEmitter implements DriveContext {
   readonly contentCores: ContentCores
   /** @internal Watch handles to destroy on close. */
   readonly watchers = new Set<TrieWatcher>()
+  private readonly statsWatchers = new Set<StatsWatcher>()
   private _trie: DriveTrie | null = null
   private _statCache: StatCache | null = null
   private readonly options: HyperdriveOptions
@@ -281,6 +283,7 @@ export class Hyperdrive extends EventEmitter implements DriveContext {
     if (this.opening) await this.opening.catch(() => {})
     for (const w of this.watchers) w.destroy()
     this.watchers.clear()
+    for (const w of this.statsWatchers) w.destroy()
     if (this.isCheckout) return
     if (this.metadata) this.metadata.removeListener('append', this.onappend)
     if (this._trie) await this._trie.close()
@@ -493,6 +496,17 @@ export class Hyperdrive extends EventEmitter implements DriveContext {
     return fileStats(this, fixName(name), opts)
   }
 
+  /**
+   * `stats(name, opts)` every `statsInterval` ms (default 2 s): 'update' events, the last result
+   * in `stats`, until `destroy()` or the drive closes (as the original's watchStats).
+   */
+  watchStats(name: string, opts: WatchStatsOptions = {}): StatsWatcher {
+    const watcher = new StatsWatcher(() => this.stats(name, opts), opts)
+    this.statsWatchers.add(watcher)
+    watcher.once('destroy', () => this.statsWatchers.delete(watcher))
+    return watcher
+  }
+
   /** Keeps every core of the drive and its mounts fully downloaded; returns the undo function. */
   async mirror(): Promise<() => void> {
     return mirrorAll(this)
@@ -568,6 +582,34 @@ export class Hyperdrive extends EventEmitter implements DriveContext {
       )
     }
     return this.metadata.registerExtension(name, handlers)
+  }
+
+  /** Sends `message` to every peer on the metadata core's extension `name` (as the original). */
+  extension(name: string, message: Uint8Array): void {
+    if (!this.metadata?.extension) {
+      throw new InvalidArgumentError(
+        'The metadata core does not support extensions (is the drive ready?)',
+      )
+    }
+    this.metadata.extension(name, message)
+  }
+
+  // ---- storage ---------------------------------------------------------------------------
+
+  /**
+   * Deletes the local copy of this drive (its metadata and content cores' files), then closes
+   * it, as the original's destroyStorage. Mounted drives keep theirs. EPERM on a checkout.
+   */
+  async destroyStorage(): Promise<void> {
+    if (this.isCheckout) throw new InvalidPermissionError('A checkout cannot destroy its drive')
+    await this.ready()
+    const content = await this.getContent().catch(() => null)
+    const cores = [this.metadata!, ...(content ? [content] : [])]
+    if (cores.some((core) => !core.destroyStorage)) {
+      throw new InvalidArgumentError('The drive cores cannot delete their storage')
+    }
+    for (const core of cores) await core.destroyStorage!()
+    await this.close()
   }
 }
 
