@@ -71,10 +71,10 @@ export class TooManySymlinksError extends HyperdriveFsError {
   }
 }
 
-/** EBADF: a file descriptor that is not open. */
+/** EBADF: a file descriptor that is not open (or not open for what was asked of it). */
 export class BadFileDescriptorError extends HyperdriveFsError {
-  constructor(fd: number) {
-    super('EBADF', 9, `Bad file descriptor: ${fd}`)
+  constructor(fd: number, reason?: string, path?: string) {
+    super('EBADF', 9, `Bad file descriptor: ${fd}${reason ? ` (${reason})` : ''}`, path)
   }
 }
 

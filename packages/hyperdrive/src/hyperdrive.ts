@@ -54,6 +54,7 @@ import type {
 import { lstatLocated, statOf } from './drive-stat.js'
 import { createTag, deleteTag, getAllTags, getTaggedVersion, watchPath } from './drive-versions.js'
 import { InvalidArgumentError, InvalidPermissionError } from './errors.js'
+import { FdTable } from './fd-table.js'
 import { fixName, toTrieKey } from './paths.js'
 import { FileReadStream } from './read-stream.js'
 import type { ReaddirEntry, ReaddirOptions } from './readdir.js'
@@ -116,6 +117,7 @@ export class Hyperdrive extends EventEmitter implements DriveContext {
   /** @internal Watch handles to destroy on close. */
   readonly watchers = new Set<TrieWatcher>()
   private readonly statsWatchers = new Set<StatsWatcher>()
+  private readonly fds: FdTable = new FdTable(this)
   private _trie: DriveTrie | null = null
   private _statCache: StatCache | null = null
   private readonly options: HyperdriveOptions
@@ -189,11 +191,11 @@ export class Hyperdrive extends EventEmitter implements DriveContext {
   }
 
   ready(): Promise<void> {
-    if (!this.opening) this.opening = this.open()
+    if (!this.opening) this.opening = this.openDrive()
     return this.opening
   }
 
-  private async open(): Promise<void> {
+  private async openDrive(): Promise<void> {
     if (this.checkoutState) {
       const parent = this.checkoutState.parent
       await parent.ready()
@@ -274,21 +276,36 @@ export class Hyperdrive extends EventEmitter implements DriveContext {
     this.emit('update')
   }
 
-  close(): Promise<void> {
+  /** Closes the drive; with `fd`, closes that open file instead (committing its writes). */
+  close(fd?: number): Promise<void> {
+    if (typeof fd === 'number') return this.closeFile(fd)
     if (!this.closing) this.closing = this.shutdown()
     return this.closing
   }
 
+  private async closeFile(fd: number): Promise<void> {
+    await this.fds.close(fd)
+  }
+
   private async shutdown(): Promise<void> {
     if (this.opening) await this.opening.catch(() => {})
+    // Files still open commit their writes first; a failure is thrown once the drive is closed.
+    const unwritten = await this.fds.closeAll().then(
+      () => null,
+      (err: Error) => err,
+    )
     for (const w of this.watchers) w.destroy()
     this.watchers.clear()
     for (const w of this.statsWatchers) w.destroy()
-    if (this.isCheckout) return
+    if (this.isCheckout) {
+      if (unwritten) throw unwritten
+      return
+    }
     if (this.metadata) this.metadata.removeListener('append', this.onappend)
     if (this._trie) await this._trie.close()
     if (this.ownsCorestore) await this.corestore.close()
     this.emit('close')
+    if (unwritten) throw unwritten
   }
 
   /** @internal Whether the drive has mounts (looked up once; mount() by this writer sets it). */
@@ -394,6 +411,54 @@ export class Hyperdrive extends EventEmitter implements DriveContext {
    */
   async truncate(name: string, size: number): Promise<void> {
     return truncateFile(this, fixName(name), size)
+  }
+
+  // ---- file descriptors ------------------------------------------------------------------
+
+  /**
+   * Opens a file as open(2) does, resolving its descriptor: `flags` as fs takes them ('r', 'r+',
+   * 'w', 'wx', 'a', 'a+'... or O_* bits). Writes go where the file's bytes end and are committed
+   * at close (as hyperdrive@10). ENOENT, EEXIST (with x), EISDIR, EPERM (writing a read-only drive).
+   */
+  async open(name: string, flags: string | number = 'r'): Promise<number> {
+    await this.ready()
+    return this.fds.open(fixName(name), flags)
+  }
+
+  /** Reads into `buffer` from the descriptor's position (or `position`), as fs.read. */
+  async read<B extends Uint8Array>(
+    fd: number,
+    buffer: B,
+    offset = 0,
+    length = buffer.byteLength - offset,
+    position: number | null = null,
+  ): Promise<{ bytesRead: number; buffer: B }> {
+    checkBufferRange(buffer, offset, length, position)
+    const file = this.fds.get(fd)
+    const bytesRead = await file.read(buffer, offset, length, position ?? file.position)
+    return { bytesRead, buffer }
+  }
+
+  /**
+   * Writes `length` bytes of `buffer` from `offset`, as fs.write; only where the file's bytes end
+   * (EBADF for a random-access write, not supported yet).
+   */
+  async write<B extends Uint8Array>(
+    fd: number,
+    buffer: B,
+    offset = 0,
+    length = buffer.byteLength - offset,
+    position: number | null = null,
+  ): Promise<{ bytesWritten: number; buffer: B }> {
+    checkBufferRange(buffer, offset, length, position)
+    const file = this.fds.get(fd)
+    const bytesWritten = await file.write(buffer, offset, length, position ?? file.position)
+    return { bytesWritten, buffer }
+  }
+
+  /** Sets the size of the open file `fd` (as truncate; not while it has unclosed writes). */
+  async ftruncate(fd: number, size = 0): Promise<void> {
+    await this.fds.get(fd).truncate(size)
   }
 
   async unlink(name: string): Promise<void> {
@@ -610,6 +675,28 @@ export class Hyperdrive extends EventEmitter implements DriveContext {
     }
     for (const core of cores) await core.destroyStorage!()
     await this.close()
+  }
+}
+
+/** EINVAL unless [offset, offset + length) lies in `buffer` and `position` is null or a byte. */
+function checkBufferRange(
+  buffer: Uint8Array,
+  offset: number,
+  length: number,
+  position: number | null,
+): void {
+  if (!(buffer instanceof Uint8Array)) throw new InvalidArgumentError('buffer must be bytes')
+  const ok =
+    Number.isInteger(offset) &&
+    Number.isInteger(length) &&
+    offset >= 0 &&
+    length >= 0 &&
+    offset + length <= buffer.byteLength &&
+    (position === null || (Number.isInteger(position) && position >= 0))
+  if (!ok) {
+    throw new InvalidArgumentError(
+      `Bad range: offset ${offset}, length ${length}, position ${position} of ${buffer.byteLength} bytes`,
+    )
   }
 }
 

@@ -1,0 +1,78 @@
+// A drive's open files by number. Numbers start above stdio and go up in twos, as hyperdrive@10
+// gives them out; a closed number is given out again (a long-running daemon's table stays small).
+import {
+  BadFileDescriptorError,
+  FileNotFoundError,
+  InvalidPermissionError,
+  IsDirectoryError,
+  PathAlreadyExistsError,
+} from './errors.js'
+import { type FdDrive, FileDescriptor } from './file-descriptor.js'
+import { parseOpenFlags } from './open-flags.js'
+import type { Stat } from './stat.js'
+
+const FIRST_FD = 20
+
+/** What opening needs beyond what a descriptor uses. */
+export interface FdOpeningDrive extends FdDrive {
+  readonly writable: boolean
+  stat(name: string): Promise<Stat>
+  create(name: string): Promise<Stat>
+}
+
+export class FdTable {
+  private readonly slots: (FileDescriptor | null)[] = []
+
+  constructor(private readonly drive: FdOpeningDrive) {}
+
+  /** Opens `path` (normalised) with `flags`, as open(2) and hyperdrive@10's open. */
+  async open(path: string, flags: string | number): Promise<number> {
+    const mode = parseOpenFlags(flags)
+    let st: Stat | null = null
+    try {
+      st = await this.drive.stat(path)
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'ENOENT') throw err
+    }
+    if (st && mode.creating && mode.exclusive) throw new PathAlreadyExistsError(path)
+    if (st?.isDirectory()) throw new IsDirectoryError(path)
+    if (!st && !(mode.writable && mode.creating)) throw new FileNotFoundError(path)
+    if (mode.writable && !this.drive.writable) {
+      throw new InvalidPermissionError('Cannot open a file for writing on a read-only drive', path)
+    }
+    if (mode.writable && mode.truncating && st && st.size > 0) {
+      await this.drive.writeFile(path, Buffer.alloc(0))
+    } else if (!st) {
+      await this.drive.create(path)
+    }
+    const size = mode.truncating ? 0 : (st?.size ?? 0)
+    let slot = this.slots.indexOf(null)
+    if (slot === -1) slot = this.slots.push(null) - 1
+    const fd = FIRST_FD + 2 * slot
+    this.slots[slot] = new FileDescriptor(this.drive, fd, path, mode, size)
+    return fd
+  }
+
+  /** The open file `fd` (EBADF when it is not one). */
+  get(fd: number): FileDescriptor {
+    const slot = (fd - FIRST_FD) / 2
+    const desc = Number.isInteger(slot) && slot >= 0 ? this.slots[slot] : undefined
+    if (!desc) throw new BadFileDescriptorError(fd)
+    return desc
+  }
+
+  /** Closes `fd`: its writes are committed (their errors surface here). */
+  async close(fd: number): Promise<void> {
+    const desc = this.get(fd)
+    this.slots[(fd - FIRST_FD) / 2] = null
+    await desc.close()
+  }
+
+  /** Closes every open file (the drive is closing); the first failure is thrown after. */
+  async closeAll(): Promise<void> {
+    const open = this.slots.filter((d): d is FileDescriptor => d !== null)
+    this.slots.length = 0
+    const results = await Promise.allSettled(open.map((d) => d.close()))
+    for (const r of results) if (r.status === 'rejected') throw r.reason
+  }
+}

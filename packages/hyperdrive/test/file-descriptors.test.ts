@@ -1,0 +1,209 @@
+// The fd API FUSE drives (hyperdrive@10's open/read/write/close/ftruncate, with promises): flags as
+// fs takes them, positioned reads, writes where the bytes end gathered into blocks, typed errors.
+import { afterEach, describe, expect, it } from 'vitest'
+import { Hyperdrive } from '../src/index.js'
+import { memoryStorage } from './helpers/hyperstack-backend.js'
+
+const cleanup: (() => unknown)[] = []
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn()
+})
+
+async function newDrive(storage = memoryStorage()): Promise<Hyperdrive> {
+  const drive = new Hyperdrive(storage)
+  cleanup.push(() => drive.close().catch(() => {}))
+  await drive.ready()
+  return drive
+}
+
+function bytes(n: number, seed = 1): Buffer {
+  const out = Buffer.alloc(n)
+  for (let i = 0; i < n; i++) out[i] = (i * 31 + seed) & 255
+  return out
+}
+
+describe('writing through a file descriptor', () => {
+  it('appends writes in order and commits the file at close, in blocks of gathered writes', async () => {
+    const drive = await newDrive()
+    const fd = await drive.open('/f.bin', 'w')
+    const parts = [bytes(10_000, 1), bytes(100_000, 2), bytes(5, 3)]
+    for (const part of parts) {
+      expect((await drive.write(fd, part)).bytesWritten).toBe(part.length)
+    }
+    await drive.close(fd)
+    expect(await drive.readFile('/f.bin')).toEqual(Buffer.concat(parts))
+    const st = await drive.stat('/f.bin')
+    expect(st.size).toBe(110_005)
+    expect(st.blocks).toBe(2)
+  })
+
+  it('gathers many small writes (FUSE-sized) into 64 KiB blocks', async () => {
+    const drive = await newDrive()
+    const fd = await drive.open('/small-writes', 'w')
+    const data = bytes(100 * 1000)
+    for (let i = 0; i < 1000; i++) await drive.write(fd, data, i * 100, 100)
+    await drive.close(fd)
+    expect(await drive.readFile('/small-writes')).toEqual(data)
+    expect((await drive.stat('/small-writes')).blocks).toBe(2)
+  })
+
+  it("copies a caller's buffer: reusing it after write does not change the file", async () => {
+    const drive = await newDrive()
+    const fd = await drive.open('/copy', 'w')
+    const buf = Buffer.from('first')
+    await drive.write(fd, buf)
+    buf.write('XXXXX')
+    await drive.close(fd)
+    expect((await drive.readFile('/copy')).toString()).toBe('first')
+  })
+
+  it("'a' appends to what the file holds", async () => {
+    const drive = await newDrive()
+    await drive.writeFile('/log', 'hello')
+    const fd = await drive.open('/log', 'a')
+    await drive.write(fd, Buffer.from(' world'))
+    await drive.close(fd)
+    expect((await drive.readFile('/log')).toString()).toBe('hello world')
+  })
+
+  it("'w' empties an existing file even when nothing is written", async () => {
+    const drive = await newDrive()
+    await drive.writeFile('/t', 'old bytes')
+    await drive.close(await drive.open('/t', 'w'))
+    expect((await drive.readFile('/t')).length).toBe(0)
+  })
+
+  it('refuses writes that are not where the bytes end (EBADF), so nothing is silently dropped', async () => {
+    const drive = await newDrive()
+    await drive.writeFile('/r', 'existing')
+    const rw = await drive.open('/r', 'r+')
+    await expect(drive.write(rw, Buffer.from('x'), 0, 1, 0)).rejects.toMatchObject({
+      code: 'EBADF',
+    })
+    const w = await drive.open('/w', 'w')
+    await drive.write(w, Buffer.from('abc'))
+    await expect(drive.write(w, Buffer.from('x'), 0, 1, 1)).rejects.toMatchObject({ code: 'EBADF' })
+    await drive.close(w)
+    await drive.close(rw)
+    expect((await drive.readFile('/r')).toString()).toBe('existing')
+    expect((await drive.readFile('/w')).toString()).toBe('abc')
+  })
+
+  it('commits the writes of files still open when the drive closes', async () => {
+    const storage = memoryStorage()
+    const drive = new Hyperdrive(storage)
+    await drive.ready()
+    const fd = await drive.open('/unclosed', 'w')
+    await drive.write(fd, Buffer.from('kept'))
+    await drive.close()
+
+    const reopened = await newDrive(storage)
+    expect((await reopened.readFile('/unclosed')).toString()).toBe('kept')
+  })
+})
+
+describe('reading through a file descriptor', () => {
+  it('reads sequentially, at positions, and gives 0 at the end', async () => {
+    const drive = await newDrive()
+    const data = bytes(300_000)
+    await drive.writeFile('/big', data)
+    const fd = await drive.open('/big')
+    const out = Buffer.alloc(data.length)
+    let at = 0
+    for (;;) {
+      const { bytesRead } = await drive.read(fd, out, at, Math.min(4096, out.length - at))
+      if (bytesRead === 0) break
+      at += bytesRead
+    }
+    expect(at).toBe(data.length)
+    expect(out).toEqual(data)
+    const some = Buffer.alloc(1000)
+    expect((await drive.read(fd, some, 0, 1000, 123_456)).bytesRead).toBe(1000)
+    expect(some).toEqual(data.subarray(123_456, 124_456))
+    expect((await drive.read(fd, some, 0, 1000, data.length)).bytesRead).toBe(0)
+    expect((await drive.read(fd, some, 0, 1000, data.length - 10)).bytesRead).toBe(10)
+    await drive.close(fd)
+  })
+
+  it('reads a range of a remote file fetching only the blocks that cover it', async () => {
+    const writer = await newDrive()
+    const chunks = Array.from({ length: 64 }, (_, i) => bytes(65536, i))
+    const ws = writer.createWriteStream('/remote.bin')
+    for (const chunk of chunks) ws.write(chunk)
+    await new Promise((resolve) => ws.end(resolve))
+    const reader = new Hyperdrive(memoryStorage(), writer.key, { sparse: true })
+    cleanup.push(() => reader.close())
+    await reader.ready()
+    const a = writer.replicate(true, { live: true })
+    const b = reader.replicate(false, { live: true })
+    a.pipe(b).pipe(a)
+    cleanup.push(() => {
+      a.destroy()
+      b.destroy()
+    })
+
+    const fd = await reader.open('/remote.bin')
+    const got = Buffer.alloc(1000)
+    await reader.read(fd, got, 0, 1000, 40 * 65536 + 100)
+    await reader.close(fd)
+
+    expect(got).toEqual(chunks[40].subarray(100, 1100))
+    const content = (await reader.getContent())!
+    expect(content.downloaded ? await content.downloaded() : -1).toBeLessThanOrEqual(2)
+  })
+})
+
+describe('opening', () => {
+  it('gives numbers from 20 in twos and reuses a closed one', async () => {
+    const drive = await newDrive()
+    await drive.writeFile('/a', 'a')
+    const first = await drive.open('/a')
+    const second = await drive.open('/a')
+    expect([first, second]).toEqual([20, 22])
+    await drive.close(first)
+    expect(await drive.open('/a')).toBe(20)
+  })
+
+  it('fails as open(2) does', async () => {
+    const drive = await newDrive()
+    await drive.writeFile('/file', 'x')
+    await drive.mkdir('/dir')
+    await expect(drive.open('/missing')).rejects.toMatchObject({ code: 'ENOENT' })
+    await expect(drive.open('/file', 'wx')).rejects.toMatchObject({ code: 'EEXIST' })
+    await expect(drive.open('/dir')).rejects.toMatchObject({ code: 'EISDIR' })
+    await expect(drive.open('/file', 'q')).rejects.toMatchObject({ code: 'EINVAL' })
+    await expect(drive.open('/file', 3)).rejects.toMatchObject({ code: 'EINVAL' })
+
+    const readOnly = await drive.open('/file', 'r')
+    await expect(drive.write(readOnly, Buffer.from('y'))).rejects.toMatchObject({ code: 'EBADF' })
+    await expect(drive.ftruncate(readOnly)).rejects.toMatchObject({ code: 'EBADF' })
+    const writeOnly = await drive.open('/new', 'w')
+    await expect(drive.read(writeOnly, Buffer.alloc(1))).rejects.toMatchObject({ code: 'EBADF' })
+    await expect(drive.read(readOnly, Buffer.alloc(1), 0, 2)).rejects.toMatchObject({
+      code: 'EINVAL',
+    })
+    await expect(drive.read(99, Buffer.alloc(1))).rejects.toMatchObject({ code: 'EBADF' })
+    await drive.close(readOnly)
+    await expect(drive.close(readOnly)).rejects.toMatchObject({ code: 'EBADF' })
+    await expect(drive.read(readOnly, Buffer.alloc(1))).rejects.toMatchObject({ code: 'EBADF' })
+  })
+
+  it('opens for writing only a writable drive (EPERM)', async () => {
+    const writer = await newDrive()
+    await writer.writeFile('/a', 'a')
+    await expect(writer.checkout(1).open('/a', 'w')).rejects.toMatchObject({ code: 'EPERM' })
+  })
+
+  it('ftruncate empties the file; it refuses while unclosed writes would change the size', async () => {
+    const drive = await newDrive()
+    await drive.writeFile('/t', 'twelve bytes')
+    const rw = await drive.open('/t', 'r+')
+    await drive.ftruncate(rw)
+    expect((await drive.stat('/t')).size).toBe(0)
+    await drive.close(rw)
+    const w = await drive.open('/u', 'w')
+    await drive.write(w, Buffer.from('abc'))
+    await expect(drive.ftruncate(w, 1)).rejects.toMatchObject({ code: 'EINVAL' })
+    await drive.close(w)
+  })
+})
