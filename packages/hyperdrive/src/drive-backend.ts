@@ -35,6 +35,8 @@ export interface DriveCore {
   readonly length: number
   readonly byteLength: number
   readonly writable: boolean
+  /** Connected peers (hypercore@9's `peers`). */
+  readonly peers?: readonly unknown[]
   /** The most blocks a connected peer announced (unverified until their blocks arrive). */
   readonly remoteLength?: number
   ready(): Promise<void>

@@ -186,6 +186,11 @@ export class Hyperdrive extends EventEmitter implements DriveContext {
     return !this.isCheckout && !!this.metadata?.writable
   }
 
+  /** The metadata core's connected peers (as the original's `peers`). */
+  get peers(): readonly unknown[] {
+    return this.metadata?.peers ?? []
+  }
+
   get contentWritable(): boolean {
     return this.writable
   }

@@ -126,7 +126,7 @@ describe('watchStats', () => {
 })
 
 describe('extension', () => {
-  it("sends to every peer on the metadata core's extension", async () => {
+  it("sends to every peer on the metadata core's extension (peers lists them)", async () => {
     const writer = new Hyperdrive(memoryStorage())
     cleanup.push(() => writer.close())
     await writer.ready()
@@ -148,6 +148,8 @@ describe('extension', () => {
     })
     expect((await reader.readFile('/a')).toString()).toBe('a')
 
+    expect(writer.peers).toHaveLength(1)
+    expect(reader.peers).toHaveLength(1)
     writer.extension('note', Buffer.from('hello peers'))
 
     expect(await got).toBe('hello peers')
