@@ -61,6 +61,17 @@ export class FdTable {
     return desc
   }
 
+  /** Whether any open file has uncommitted writes (stat then checks its size). */
+  get writing(): boolean {
+    return this.slots.length > 0 && this.slots.some((desc) => desc?.isWriting)
+  }
+
+  /** The size a file being written through a descriptor has reached (null when none is). */
+  writtenSize(path: string): number | null {
+    for (const desc of this.slots) if (desc?.path === path && desc.isWriting) return desc.size
+    return null
+  }
+
   /** Closes `fd`: its writes are committed (their errors surface here). */
   async close(fd: number): Promise<void> {
     const desc = this.get(fd)

@@ -56,6 +56,11 @@ export class FileDescriptor {
     this.position = mode.appending ? size : 0
   }
 
+  /** Whether it has writes not committed yet (the drive reports their size in stat). */
+  get isWriting(): boolean {
+    return this.writing !== null
+  }
+
   /** Reads up to `length` bytes at `position` into `buffer` at `offset`; 0 at the end. */
   async read(
     buffer: Uint8Array,

@@ -59,7 +59,7 @@ import { fixName, toTrieKey } from './paths.js'
 import { FileReadStream } from './read-stream.js'
 import type { ReaddirEntry, ReaddirOptions } from './readdir.js'
 import { StatCache } from './stat-cache.js'
-import type { Stat } from './stat.js'
+import { Stat } from './stat.js'
 import { StatsWatcher, type WatchStatsOptions } from './stats-watch.js'
 import type { FileWriteStream } from './write-stream.js'
 
@@ -341,16 +341,28 @@ export class Hyperdrive extends EventEmitter implements DriveContext {
 
   /** The Stat at `name`, not following a symlink there. ENOENT when nothing is there. */
   async lstat(name: string): Promise<Stat> {
-    return (await lstatLocated(this, fixName(name), false)).stat
+    const path = fixName(name)
+    return this.withWrittenSize(path, (await lstatLocated(this, path, false)).stat)
   }
 
   /** The Stat at `name`, following symlinks. ENOENT when nothing is there, ELOOP on cycles. */
   stat(name: string): Promise<Stat> {
     try {
-      return statOf(this, fixName(name))
+      const path = fixName(name)
+      const stat = statOf(this, path)
+      return this.fds.writing ? stat.then((st) => this.withWrittenSize(path, st)) : stat
     } catch (err) {
       return Promise.reject(err)
     }
+  }
+
+  /** `st` with the size an open descriptor's uncommitted writes reached (as the original). */
+  private withWrittenSize(path: string, st: Stat): Stat {
+    const size = this.fds.writtenSize(path)
+    if (size === null || size === st.size) return st
+    const sized = new Stat(st)
+    sized.size = size
+    return sized
   }
 
   async access(name: string): Promise<void> {

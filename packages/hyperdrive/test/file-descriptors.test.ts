@@ -47,6 +47,19 @@ describe('writing through a file descriptor', () => {
     expect((await drive.stat('/small-writes')).blocks).toBe(2)
   })
 
+  it('stat reports the size uncommitted writes reached, as the original', async () => {
+    const drive = await newDrive()
+    await drive.writeFile('/growing', 'ab')
+    const fd = await drive.open('/growing', 'a')
+    await drive.write(fd, Buffer.from('cdef'))
+    expect((await drive.stat('/growing')).size).toBe(6)
+    expect((await drive.lstat('/growing')).size).toBe(6)
+    expect((await drive.readFile('/growing')).toString()).toBe('ab')
+    await drive.close(fd)
+    expect((await drive.stat('/growing')).size).toBe(6)
+    expect((await drive.readFile('/growing')).toString()).toBe('abcdef')
+  })
+
   it("copies a caller's buffer: reusing it after write does not change the file", async () => {
     const drive = await newDrive()
     const fd = await drive.open('/copy', 'w')
