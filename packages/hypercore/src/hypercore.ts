@@ -96,6 +96,9 @@ type HypercoreEvents = {
   error: [err: Error]
 }
 
+/** The most blocks one getBatch returns (each is a promise and a buffer in memory at once). */
+const MAX_BATCH_BLOCKS = 1 << 20
+
 export class Hypercore extends EventEmitter<HypercoreEvents> {
   key: Buffer | null
   discoveryKey: Buffer | null
@@ -332,6 +335,11 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   async getBatch(start: number, end: number, opts: GetOptions = {}): Promise<unknown[]> {
     if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start)
       throw new InvalidArgumentError(`Invalid block range [${start}, ${end})`)
+    if (end - start > MAX_BATCH_BLOCKS) {
+      throw new InvalidArgumentError(
+        `${end - start} blocks are too many for one batch (at most ${MAX_BATCH_BLOCKS}; stream them)`,
+      )
+    }
     await this.ready()
     if (opts.wait === false && !this.has(start, end))
       throw new BlockNotAvailableError(`Blocks [${start}, ${end}) are not all available locally`)

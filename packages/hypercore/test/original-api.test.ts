@@ -56,6 +56,7 @@ describe('getBatch', () => {
     const core = await writer()
     await expect(core.getBatch(3, 1)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' })
     await expect(core.getBatch(-1, 1)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' })
+    await expect(core.getBatch(0, 2 ** 40)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' })
   })
 })
 
