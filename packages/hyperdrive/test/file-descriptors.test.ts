@@ -1,5 +1,6 @@
 // The fd API FUSE drives (hyperdrive@10's open/read/write/close/ftruncate, with promises): flags as
 // fs takes them, positioned reads, writes where the bytes end gathered into blocks, typed errors.
+import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Hyperdrive } from '../src/index.js'
 import { memoryStorage } from './helpers/hyperstack-backend.js'
@@ -218,5 +219,37 @@ describe('opening', () => {
     await drive.write(w, Buffer.from('abc'))
     await expect(drive.ftruncate(w, 1)).rejects.toMatchObject({ code: 'EINVAL' })
     await drive.close(w)
+  })
+})
+
+describe('descriptors against a model', () => {
+  it('any chunking of writes reads back the same bytes at any positions', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 150_000 }), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 70_000 })), { maxLength: 8 }),
+        async (sizes, reads) => {
+          const drive = await newDrive()
+          const chunks = sizes.map((n, i) => bytes(n, i + 1))
+          const whole = Buffer.concat(chunks)
+          const w = await drive.open('/model', 'w')
+          for (const chunk of chunks) await drive.write(w, chunk)
+          expect((await drive.stat('/model')).size).toBe(whole.length)
+          await drive.close(w)
+          const r = await drive.open('/model')
+          for (const [at, length] of reads) {
+            const position = whole.length ? at % (whole.length + 1) : 0
+            const out = Buffer.alloc(length)
+            const { bytesRead } = await drive.read(r, out, 0, length, position)
+            const expected = whole.subarray(position, position + length)
+            expect(bytesRead).toBe(expected.length)
+            expect(out.subarray(0, bytesRead)).toEqual(expected)
+          }
+          await drive.close(r)
+          await drive.close()
+        },
+      ),
+      { numRuns: 15 },
+    )
   })
 })
