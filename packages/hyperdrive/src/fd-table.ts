@@ -7,7 +7,7 @@ import {
   IsDirectoryError,
   PathAlreadyExistsError,
 } from './errors.js'
-import { type FdDrive, FileDescriptor } from './file-descriptor.js'
+import { type FdDrive, FileDescriptor, keptFields } from './file-descriptor.js'
 import { parseOpenFlags } from './open-flags.js'
 import type { Stat } from './stat.js'
 
@@ -40,8 +40,9 @@ export class FdTable {
     if (mode.writable && !this.drive.writable) {
       throw new InvalidPermissionError('Cannot open a file for writing on a read-only drive', path)
     }
+    const kept = keptFields(st)
     if (mode.writable && mode.truncating && st && st.size > 0) {
-      await this.drive.writeFile(path, Buffer.alloc(0))
+      await this.drive.writeFile(path, Buffer.alloc(0), kept)
     } else if (!st) {
       await this.drive.create(path)
     }
@@ -49,7 +50,7 @@ export class FdTable {
     let slot = this.slots.indexOf(null)
     if (slot === -1) slot = this.slots.push(null) - 1
     const fd = FIRST_FD + 2 * slot
-    this.slots[slot] = new FileDescriptor(this.drive, fd, path, mode, size)
+    this.slots[slot] = new FileDescriptor(this.drive, fd, path, mode, size, kept)
     return fd
   }
 

@@ -1,9 +1,11 @@
 // One open file (hyperdrive@10's fd API, which FUSE drives): positioned reads through the
 // drive's read streams, and writes that go on where the last one ended, gathered into blocks.
 import { Writable } from './commonjs.js'
+import type { WriteFileOptions } from './drive-options.js'
 import { BadFileDescriptorError, InvalidArgumentError } from './errors.js'
 import type { OpenMode } from './open-flags.js'
 import type { FileReadStream } from './read-stream.js'
+import type { Stat } from './stat.js'
 import type { FileWriteStream } from './write-stream.js'
 
 /** Writes are gathered until this many bytes make a block (FUSE writes 4-128 KiB at a time). */
@@ -12,9 +14,20 @@ export const FD_BLOCK_BYTES = 64 * 1024
 /** The drive methods a file descriptor uses. */
 export interface FdDrive {
   createReadStream(name: string, opts: { start: number; length?: number }): FileReadStream
-  createWriteStream(name: string): FileWriteStream
+  createWriteStream(name: string, opts: WriteFileOptions): FileWriteStream
   truncate(name: string, size: number): Promise<void>
-  writeFile(name: string, data: Uint8Array): Promise<void>
+  writeFile(name: string, data: Uint8Array, opts: WriteFileOptions): Promise<void>
+}
+
+/** What rewriting a file keeps of its Stat (as the original passes the old Stat on). */
+export function keptFields(st: Stat | null): WriteFileOptions {
+  if (!st) return {}
+  return {
+    mode: st.mode,
+    uid: st.uid,
+    gid: st.gid,
+    ...(st.metadata ? { metadata: st.metadata } : {}),
+  }
 }
 
 /** A read stream from `at`: bounded to one read after a jump, open-ended once reads follow on. */
@@ -51,6 +64,8 @@ export class FileDescriptor {
     readonly path: string,
     readonly mode: OpenMode,
     size: number,
+    /** The Stat fields a rewrite keeps (mode, owner, metadata). */
+    private readonly kept: WriteFileOptions,
   ) {
     this.size = size
     this.position = mode.appending ? size : 0
@@ -140,7 +155,7 @@ export class FileDescriptor {
       if (size === this.size) return
       throw new InvalidArgumentError('Cannot truncate a file while writing to it', this.path)
     }
-    if (size === 0) await this.drive.writeFile(this.path, Buffer.alloc(0))
+    if (size === 0) await this.drive.writeFile(this.path, Buffer.alloc(0), this.kept)
     else await this.drive.truncate(this.path, size)
     this.size = size
     this.position = Math.min(this.position, size)
@@ -205,7 +220,7 @@ export class FileDescriptor {
    * copies the existing bytes into it (content blocks of one file are contiguous).
    */
   private async startWriting(): Promise<WriteState> {
-    const stream = this.drive.createWriteStream(this.path)
+    const stream = this.drive.createWriteStream(this.path, this.kept)
     const state: WriteState = { stream, gathered: [], gatheredBytes: 0, failed: null }
     stream.on('error', (err: Error) => {
       state.failed = err

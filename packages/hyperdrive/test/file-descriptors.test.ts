@@ -80,6 +80,25 @@ describe('writing through a file descriptor', () => {
     expect((await drive.readFile('/log')).toString()).toBe('hello world')
   })
 
+  it('keeps the Stat fields of a file it rewrites (mode, owner, metadata)', async () => {
+    const drive = await newDrive()
+    for (const [path, flags] of [
+      ['/appended', 'a'],
+      ['/emptied', 'w'],
+    ]) {
+      await drive.writeFile(path, 'start', { mode: 0o100600, uid: 7, gid: 8 })
+      await drive.setMetadata(path, 'tag', Buffer.from('kept'))
+      const fd = await drive.open(path, flags)
+      await drive.write(fd, Buffer.from('more'))
+      await drive.close(fd)
+      const st = await drive.stat(path)
+      expect([st.mode, st.uid, st.gid]).toEqual([0o100600, 7, 8])
+      expect(st.metadata?.tag).toEqual(Buffer.from('kept'))
+    }
+    expect((await drive.readFile('/appended')).toString()).toBe('startmore')
+    expect((await drive.readFile('/emptied')).toString()).toBe('more')
+  })
+
   it("'w' empties an existing file even when nothing is written", async () => {
     const drive = await newDrive()
     await drive.writeFile('/t', 'old bytes')
