@@ -55,7 +55,12 @@ import {
 } from './storage.js'
 import { type ReadStreamOptions, createReadStream, createWriteStream } from './streams.js'
 import { type CoreStats, type TransferStats, newTransferStats } from './transfer-stats.js'
-import { type ProofPlan, type TreeBits, proof as proofPlan } from './tree-index.js'
+import {
+  type ProofPlan,
+  type TreeBits,
+  proof as proofPlan,
+  digest as treeDigest,
+} from './tree-index.js'
 import { TreeNodes } from './tree-nodes.js'
 import { VerifiedStore } from './verified-store.js'
 import { Waiters } from './waiters.js'
@@ -383,6 +388,15 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
         `The signature does not sign this core at length ${index + 1}`,
       )
     return true
+  }
+
+  /**
+   * Which nodes of block `index`'s proof this core has, as the bitmask a Request carries (1: the
+   * block's own node; hypercore@9's digest). 0 before the core is open.
+   */
+  digest(index: number): number {
+    if (!this.bitfield) return 0
+    return treeDigest(this.treeBits, 2 * index)
   }
 
   /** Block `index`'s leaf: its hash and byte size (hypercore@9's getBlockInfo). */

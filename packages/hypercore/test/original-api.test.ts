@@ -95,7 +95,7 @@ describe('cancel', () => {
   })
 })
 
-describe('rootHashes, verify and getBlockInfo', () => {
+describe('rootHashes, verify, digest and getBlockInfo', () => {
   it('gives the roots of the tree at a length, and verifies signatures against them', async () => {
     const core = await writer()
     const roots = await core.rootHashes(4)
@@ -109,6 +109,14 @@ describe('rootHashes, verify and getBlockInfo', () => {
     const forged = Buffer.from(signature)
     forged[0] ^= 1
     await expect(core.verify(4, forged)).rejects.toMatchObject({ code: 'ERR_INVALID_SIGNATURE' })
+  })
+
+  it('digest: 1 for a block whose node is here, 0 for an empty replica', async () => {
+    const core = await writer()
+    expect([0, 1, 2, 3, 4].map((i) => core.digest(i))).toEqual([1, 1, 1, 1, 1])
+    const replica = open(core.key, { sparse: true })
+    await replica.ready()
+    expect(replica.digest(2)).toBe(0)
   })
 
   it("gives a block's leaf: its tree index and byte size", async () => {
