@@ -12,7 +12,7 @@ import { type Codec, encodeBlock, toCodec } from './codecs.js'
 import { flat } from './commonjs.js'
 import { CoreAppender } from './core-appender.js'
 import type { CoreReplicator } from './core-replicator.js'
-import { type TreeNode, discoveryKey, signable, verifySignable } from './crypto.js'
+import { type TreeNode, discoveryKey, signable, treeHash, verifySignable } from './crypto.js'
 import { cancelDownload, startDownload } from './download-selections.js'
 import type { Download, DownloadHandle } from './download.js'
 import { emitErrorIfHeard } from './emit-error.js'
@@ -680,6 +680,20 @@ export class Hypercore extends EventEmitter<HypercoreEvents> {
   }
 
   // --- lifecycle ---
+
+  /**
+   * A static core (`live: false`, opened without a key) takes the hash of its roots as its key and
+   * stores it, as hypercore@9's finalize; a core with a key only stores it again.
+   */
+  async finalize(): Promise<void> {
+    await this.ready()
+    if (!this.key) {
+      const roots = this.length > 0 ? await this.rootHashes(this.length - 1) : []
+      this.key = treeHash(roots)
+      this.discoveryKey = discoveryKey(this.key)
+    }
+    await this.storage.writeKey(this.key)
+  }
 
   /** Closes the core, then deletes its files (hypercore@9's destroyStorage). */
   async destroyStorage(): Promise<void> {

@@ -24,6 +24,7 @@ export interface OriginalFeed {
   audit(cb: (err: Error | null, report?: { valid: number; invalid: number }) => void): void
   close(cb: (err: Error | null) => void): void
   registerExtension(name: string, handlers: OriginalExtensionHandlers): OriginalExtension
+  finalize(cb: (err: Error | null) => void): void
   replicate(
     isInitiator: boolean,
     opts?: object,
