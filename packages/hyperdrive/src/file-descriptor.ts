@@ -3,6 +3,7 @@
 import { Writable } from './commonjs.js'
 import type { WriteFileOptions } from './drive-options.js'
 import { BadFileDescriptorError, InvalidArgumentError } from './errors.js'
+import { Mutex } from './mutex.js'
 import type { OpenMode } from './open-flags.js'
 import type { FileReadStream } from './read-stream.js'
 import type { Stat } from './stat.js'
@@ -57,6 +58,8 @@ export class FileDescriptor {
   private cursor: ReadCursor | null = null
   private writing: WriteState | null = null
   private closed = false
+  /** One operation at a time (see read). */
+  private readonly turn = new Mutex()
 
   constructor(
     private readonly drive: FdDrive,
@@ -76,8 +79,21 @@ export class FileDescriptor {
     return this.writing !== null
   }
 
-  /** Reads up to `length` bytes at `position` into `buffer` at `offset`; 0 at the end. */
-  async read(
+  /**
+   * Reads up to `length` bytes at `position` (null: the descriptor's position) into `buffer` at
+   * `offset`; 0 at the end. Calls on one descriptor run one at a time, in call order (FUSE may
+   * issue them at once; they share the read stream and the position).
+   */
+  read(
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    position: number | null,
+  ): Promise<number> {
+    return this.inTurn(() => this.readAt(buffer, offset, length, position ?? this.position))
+  }
+
+  private async readAt(
     buffer: Uint8Array,
     offset: number,
     length: number,
@@ -116,7 +132,16 @@ export class FileDescriptor {
    * hyperdrive@10, no random-access writes yet: EBADF elsewhere). They land when the gathered
    * bytes fill a block, or at close.
    */
-  async write(
+  write(
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    position: number | null,
+  ): Promise<number> {
+    return this.inTurn(() => this.writeAt(buffer, offset, length, position ?? this.position))
+  }
+
+  private async writeAt(
     buffer: Uint8Array,
     offset: number,
     length: number,
@@ -147,7 +172,11 @@ export class FileDescriptor {
   }
 
   /** Sets the file's size (not while this descriptor is writing, unless it stays the same). */
-  async truncate(size: number): Promise<void> {
+  truncate(size: number): Promise<void> {
+    return this.inTurn(() => this.truncateTo(size))
+  }
+
+  private async truncateTo(size: number): Promise<void> {
     this.check(this.mode.writable, 'not open for writing')
     if (!Number.isInteger(size) || size < 0)
       throw new InvalidArgumentError(`Invalid size ${size}`, this.path)
@@ -163,7 +192,11 @@ export class FileDescriptor {
   }
 
   /** Flushes and commits what was written (the file's new Stat), and stops reading. */
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    return this.inTurn(() => this.closeNow())
+  }
+
+  private async closeNow(): Promise<void> {
     if (this.closed) return
     this.closed = true
     this.dropCursor()
@@ -177,6 +210,15 @@ export class FileDescriptor {
       state.stream.once('close', () => resolve())
       state.stream.end(undefined)
     })
+  }
+
+  private async inTurn<T>(operation: () => Promise<T>): Promise<T> {
+    const release = await this.turn.lock()
+    try {
+      return await operation()
+    } finally {
+      release()
+    }
   }
 
   private check(allowed: boolean, reason: string): void {

@@ -451,8 +451,7 @@ export class Hyperdrive extends EventEmitter implements DriveContext {
     position: number | null = null,
   ): Promise<{ bytesRead: number; buffer: B }> {
     checkBufferRange(buffer, offset, length, position)
-    const file = this.fds.get(fd)
-    const bytesRead = await file.read(buffer, offset, length, position ?? file.position)
+    const bytesRead = await this.fds.get(fd).read(buffer, offset, length, position)
     return { bytesRead, buffer }
   }
 
@@ -468,8 +467,7 @@ export class Hyperdrive extends EventEmitter implements DriveContext {
     position: number | null = null,
   ): Promise<{ bytesWritten: number; buffer: B }> {
     checkBufferRange(buffer, offset, length, position)
-    const file = this.fds.get(fd)
-    const bytesWritten = await file.write(buffer, offset, length, position ?? file.position)
+    const bytesWritten = await this.fds.get(fd).write(buffer, offset, length, position)
     return { bytesWritten, buffer }
   }
 

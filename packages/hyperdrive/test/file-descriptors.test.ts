@@ -186,6 +186,39 @@ describe('reading through a file descriptor', () => {
   })
 })
 
+describe('operations issued at once (as FUSE may)', () => {
+  it('serves reads on one descriptor at different positions, each with its own bytes', async () => {
+    const drive = await newDrive()
+    const data = bytes(600_000)
+    await drive.writeFile('/c', data)
+    const fd = await drive.open('/c')
+    const positions = [0, 300_000, 65_536, 596_000, 123_457, 0]
+    const outs = positions.map(() => Buffer.alloc(5000))
+    const results = await Promise.all(positions.map((p, i) => drive.read(fd, outs[i], 0, 5000, p)))
+    positions.forEach((p, i) => {
+      const expected = data.subarray(p, p + 5000)
+      expect(results[i].bytesRead).toBe(expected.length)
+      expect(outs[i].subarray(0, expected.length)).toEqual(expected)
+    })
+  })
+
+  it('runs reads and writes without a position in call order', async () => {
+    const drive = await newDrive()
+    const data = bytes(20_000)
+    await drive.writeFile('/c', data)
+    const fd = await drive.open('/c')
+    const parts = Array.from({ length: 10 }, () => Buffer.alloc(1000))
+    await Promise.all(parts.map((part) => drive.read(fd, part)))
+    expect(Buffer.concat(parts)).toEqual(data.subarray(0, 10_000))
+
+    const w = await drive.open('/w', 'w')
+    await Promise.all(Array.from({ length: 20 }, (_, i) => drive.write(w, Buffer.from(`${i},`))))
+    await drive.close(w)
+    const expected = Array.from({ length: 20 }, (_, i) => `${i},`).join('')
+    expect((await drive.readFile('/w')).toString()).toBe(expected)
+  })
+})
+
 describe('opening', () => {
   it('gives numbers from 20 in twos and reuses a closed one', async () => {
     const drive = await newDrive()
