@@ -71,6 +71,11 @@ export interface ChannelEvents {
 /** What a Channel needs from its stream (implemented by ProtocolStream). */
 export interface ChannelHost {
   readonly destroyed: boolean
+  /** The remote's Noise static key, once the handshake is done. */
+  readonly remotePublicKey: Buffer | null
+  /** Where the stream is piped to, when that is a socket (hypercore@9 peers expose both). */
+  readonly remoteAddress: string | null
+  readonly remoteType: 'utp' | 'tcp' | 'unknown' | null
   /** @internal */
   _sendMessage<I>(
     channel: number,

@@ -103,8 +103,17 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
   }
 
   get remotePublicKey(): Buffer | null {
-    const stream = this.channel?.stream as { remotePublicKey?: Buffer | null } | undefined
-    return stream?.remotePublicKey ?? null
+    return this.channel?.stream.remotePublicKey ?? null
+  }
+
+  /** The remote's address when the stream is piped to a socket (hypercore@9's remoteAddress). */
+  get remoteAddress(): string | null {
+    return this.channel?.stream.remoteAddress ?? null
+  }
+
+  /** 'tcp', 'utp' or 'unknown' for a socket; null otherwise (hypercore@9's remoteType). */
+  get remoteType(): 'utp' | 'tcp' | 'unknown' | null {
+    return this.channel?.stream.remoteType ?? null
   }
 
   // --- channel handlers ---

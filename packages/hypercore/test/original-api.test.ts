@@ -1,5 +1,6 @@
 // hypercore@9's remaining Feed methods, with promises: getBatch, cancel, rootHashes, verify,
 // getBlockInfo and the stats a daemon shows per core.
+import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Hypercore } from '../src/index.js'
 import { memoryStorage } from './helpers.js'
@@ -149,5 +150,41 @@ describe('stats', () => {
   it('is null with stats: false', async () => {
     const core = await writer({ stats: false })
     expect(core.stats).toBeNull()
+  })
+})
+
+describe('peer addresses', () => {
+  it('a peer over TCP has remoteAddress and remoteType; over a stream pair, null', async () => {
+    const source = await writer()
+    const replica = open(source.key, { sparse: true })
+    const server = net.createServer()
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
+    const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve))
+    const client = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1')
+    const socket = await accepted
+    const a = source.replicate(true, { live: true })
+    const b = replica.replicate(false, { live: true })
+    a.pipe(client).pipe(a)
+    b.pipe(socket).pipe(b)
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          a.destroy()
+          b.destroy()
+          client.destroy()
+          socket.destroy()
+          server.close(() => resolve())
+        }),
+    )
+    await replica.get(0)
+    const peer = replica.peers[0]
+    expect(peer.remoteAddress).toBe('127.0.0.1')
+    expect(peer.remoteType).toBe('tcp')
+    expect(peer.remotePublicKey?.length).toBe(32)
+
+    const other = open(source.key, { sparse: true })
+    connect(source, other)
+    await other.get(0)
+    expect(other.peers[0].remoteAddress).toBeNull()
   })
 })
