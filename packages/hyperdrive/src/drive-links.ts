@@ -32,14 +32,28 @@ export async function updateMetadata(
   path: string,
   metadata: StatMetadata,
 ): Promise<void> {
+  await updateStat(drive, path, (st) => {
+    st.metadata = Object.assign({}, st.metadata ?? {}, metadata)
+  })
+}
+
+/**
+ * Rewrites the Stat stored at `path` (normalised) with `change` applied, keeping the node's
+ * flags (a mount point stays a mount point), as the original's _update. ENOENT, EPERM.
+ */
+export async function updateStat(
+  drive: DriveContext,
+  path: string,
+  change: (st: Stat) => void,
+): Promise<Stat> {
   checkWritable(drive, path)
   await drive.ready()
   const { node } = await drive.trie.get(toTrieKey(path))
   if (!node) throw new FileNotFoundError(path)
   const st = Stat.decode(node.value)
-  st.metadata = Object.assign({}, st.metadata ?? {}, metadata)
-  // Keep the node's flags (a mount point stays a mount point), as the original.
+  change(st)
   await drive.trie.put(toTrieKey(path), st.encode(), { flags: node.flags })
+  return st
 }
 
 /** A metadata-only copy: `to` points at the same content blocks as `from` (both normalised). */

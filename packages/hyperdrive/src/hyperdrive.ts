@@ -7,6 +7,7 @@ import type { ReadRangeOptions } from './content-range.js'
 import { type StorageFunction, defaultCorestore, defaultTrieFactory } from './default-backend.js'
 import { type DiffEntry, DiffStream } from './diff-stream.js'
 import type { DownloadOptions } from './download.js'
+import { type TimeLike, changeMode, changeOwner, changeTimes } from './drive-attributes.js'
 import type {
   CoreExtensionChannel,
   CoreExtensionHandlers,
@@ -529,6 +530,21 @@ export class Hyperdrive extends EventEmitter implements DriveContext {
   /** Keeps a key-only entry (decodes as null), as the original stores it. */
   async removeMetadata(name: string, key: string): Promise<void> {
     return updateMetadata(this, fixName(name), { [key]: null })
+  }
+
+  /** Sets the permission bits of the Stat at `name`, keeping its type (as fs.promises.chmod). */
+  async chmod(name: string, mode: number): Promise<void> {
+    return changeMode(this, fixName(name), mode)
+  }
+
+  /** Sets its owner (-1 keeps an id, as chown(2)). */
+  async chown(name: string, uid: number, gid: number): Promise<void> {
+    return changeOwner(this, fixName(name), uid, gid)
+  }
+
+  /** Sets its mtime (Date or seconds; a Stat keeps no atime), as fs.promises.utimes. */
+  async utimes(name: string, atime: TimeLike, mtime: TimeLike): Promise<void> {
+    return changeTimes(this, fixName(name), atime, mtime)
   }
 
   /** A metadata-only copy: `to` points at the same content blocks as `from`. */
