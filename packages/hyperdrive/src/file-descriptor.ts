@@ -5,16 +5,20 @@ import type { WriteFileOptions } from './drive-options.js'
 import { BadFileDescriptorError, InvalidArgumentError } from './errors.js'
 import { Mutex } from './mutex.js'
 import type { OpenMode } from './open-flags.js'
-import type { FileReadStream } from './read-stream.js'
 import type { Stat } from './stat.js'
 import type { FileWriteStream } from './write-stream.js'
 
 /** Writes are gathered until this many bytes make a block (FUSE writes 4-128 KiB at a time). */
 export const FD_BLOCK_BYTES = 64 * 1024
 
+/** What reads pull from: a drive read stream's chunks. */
+export interface ChunkSource extends AsyncIterable<unknown> {
+  destroy(): void
+}
+
 /** The drive methods a file descriptor uses. */
 export interface FdDrive {
-  createReadStream(name: string, opts: { start: number; length?: number }): FileReadStream
+  createReadStream(name: string, opts: { start: number; length?: number }): ChunkSource
   createWriteStream(name: string, opts: WriteFileOptions): FileWriteStream
   truncate(name: string, size: number): Promise<void>
   writeFile(name: string, data: Uint8Array, opts: WriteFileOptions): Promise<void>
@@ -33,7 +37,7 @@ export function keptFields(st: Stat | null): WriteFileOptions {
 
 /** A read stream from `at`: bounded to one read after a jump, open-ended once reads follow on. */
 interface ReadCursor {
-  stream: FileReadStream
+  stream: ChunkSource
   chunks: AsyncIterator<unknown>
   /** Bytes of the last chunk not handed out yet. */
   rest: Buffer | null
@@ -100,13 +104,21 @@ export class FileDescriptor {
     position: number,
   ): Promise<number> {
     this.check(this.mode.readable, 'not open for reading')
+    if (length === 0) return 0
     let got = 0
     let cursor = this.cursorAt(position, length)
     while (got < length) {
       let chunk = cursor.rest
       cursor.rest = null
       if (chunk === null) {
-        const next = await cursor.chunks.next()
+        let next: IteratorResult<unknown>
+        try {
+          next = await cursor.chunks.next()
+        } catch (err) {
+          // A failed stream is done for: the next read (a retry) starts a fresh one.
+          this.dropCursor()
+          throw err
+        }
         if (next.done) {
           cursor.ended = true
           // A read after a jump asked for its bytes only: reading on, go open-ended.
