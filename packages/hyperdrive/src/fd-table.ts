@@ -6,17 +6,21 @@ import {
   InvalidPermissionError,
   IsDirectoryError,
   PathAlreadyExistsError,
+  TooManySymlinksError,
 } from './errors.js'
 import { type FdDrive, FileDescriptor, keptFields } from './file-descriptor.js'
 import { parseOpenFlags } from './open-flags.js'
+import { fixName, resolveLinkTarget } from './paths.js'
 import type { Stat } from './stat.js'
 
 const FIRST_FD = 20
+/** Symlinks followed on open before ELOOP (Linux's limit). */
+const MAX_LINKS = 40
 
 /** What opening needs beyond what a descriptor uses. */
 export interface FdOpeningDrive extends FdDrive {
   readonly writable: boolean
-  stat(name: string): Promise<Stat>
+  lstat(name: string): Promise<Stat>
   create(name: string): Promise<Stat>
 }
 
@@ -25,16 +29,16 @@ export class FdTable {
 
   constructor(private readonly drive: FdOpeningDrive) {}
 
-  /** Opens `path` (normalised) with `flags`, as open(2) and hyperdrive@10's open. */
-  async open(path: string, flags: string | number): Promise<number> {
+  /**
+   * Opens `name` (normalised) with `flags`, as open(2) and hyperdrive@10's open: symlinks are
+   * followed (a dangling one to where its target is created), except by an exclusive create.
+   */
+  async open(name: string, flags: string | number): Promise<number> {
     const mode = parseOpenFlags(flags)
-    let st: Stat | null = null
-    try {
-      st = await this.drive.stat(path)
-    } catch (err) {
-      if ((err as { code?: string }).code !== 'ENOENT') throw err
+    if (mode.creating && mode.exclusive && (await this.lstatOrNull(name))) {
+      throw new PathAlreadyExistsError(name)
     }
-    if (st && mode.creating && mode.exclusive) throw new PathAlreadyExistsError(path)
+    const { path, st } = await this.follow(name)
     if (st?.isDirectory()) throw new IsDirectoryError(path)
     if (!st && !(mode.writable && mode.creating)) throw new FileNotFoundError(path)
     if (mode.writable && !this.drive.writable) {
@@ -52,6 +56,26 @@ export class FdTable {
     const fd = FIRST_FD + 2 * slot
     this.slots[slot] = new FileDescriptor(this.drive, fd, path, mode, size, kept)
     return fd
+  }
+
+  /** Where `name`'s symlinks lead, and the Stat there (null when nothing is there). */
+  private async follow(name: string): Promise<{ path: string; st: Stat | null }> {
+    let path = name
+    for (let links = 0; links <= MAX_LINKS; links++) {
+      const st = await this.lstatOrNull(path)
+      if (!st?.linkname || !st.isSymbolicLink()) return { path, st }
+      path = fixName(resolveLinkTarget(path, st.linkname))
+    }
+    throw new TooManySymlinksError(name)
+  }
+
+  private async lstatOrNull(path: string): Promise<Stat | null> {
+    try {
+      return await this.drive.lstat(path)
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ENOENT') return null
+      throw err
+    }
   }
 
   /** The open file `fd` (EBADF when it is not one). */

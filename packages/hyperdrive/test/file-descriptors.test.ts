@@ -254,6 +254,33 @@ describe('opening', () => {
     await expect(drive.read(readOnly, Buffer.alloc(1))).rejects.toMatchObject({ code: 'EBADF' })
   })
 
+  it('follows symlinks, to where a dangling one points; an exclusive create does not', async () => {
+    const drive = await newDrive()
+    await drive.writeFile('/target', 'abc')
+    await drive.symlink('/target', '/link')
+    const a = await drive.open('/link', 'a')
+    await drive.write(a, Buffer.from('def'))
+    await drive.close(a)
+    expect((await drive.readFile('/target')).toString()).toBe('abcdef')
+    expect(await drive.readlink('/link')).toBe('/target')
+    const r = await drive.open('/link')
+    const out = Buffer.alloc(6)
+    expect((await drive.read(r, out)).bytesRead).toBe(6)
+    await drive.close(r)
+
+    await drive.symlink('/made-by-open', '/dangling')
+    const w = await drive.open('/dangling', 'w')
+    await drive.write(w, Buffer.from('new'))
+    await drive.close(w)
+    expect((await drive.readFile('/made-by-open')).toString()).toBe('new')
+    expect(await drive.readlink('/dangling')).toBe('/made-by-open')
+
+    await expect(drive.open('/link', 'wx')).rejects.toMatchObject({ code: 'EEXIST' })
+    await drive.symlink('/loop-b', '/loop-a')
+    await drive.symlink('/loop-a', '/loop-b')
+    await expect(drive.open('/loop-a')).rejects.toMatchObject({ code: 'ELOOP' })
+  })
+
   it('opens for writing only a writable drive (EPERM)', async () => {
     const writer = await newDrive()
     await writer.writeFile('/a', 'a')
