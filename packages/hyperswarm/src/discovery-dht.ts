@@ -45,6 +45,8 @@ export interface DiscoveryDHT {
   remoteAddress?(): PeerAddress | null
   /** True when DHT nodes agree on our exact public address and port. */
   holepunchable?(): boolean
+  /** The nodes in its routing table (none: it reached no bootstrap node). */
+  getNodes?(): readonly unknown[]
 }
 
 export function isAsyncIterable<T>(value: unknown): value is AsyncIterable<T> {

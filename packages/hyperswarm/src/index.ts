@@ -23,6 +23,7 @@ export type { PeerQueueOptions } from './peer-queue.js'
 export { Hyperswarm, HYPERSWARM_DEFAULTS } from './swarm.js'
 export type {
   BootstrapEntry,
+  Connectivity,
   DHTFactory,
   HyperswarmEvents,
   HyperswarmOptions,

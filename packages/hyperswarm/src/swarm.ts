@@ -128,6 +128,13 @@ export interface HyperswarmEvents {
   error: [err: Error]
 }
 
+/** What `connectivity()` found. */
+export interface Connectivity {
+  bound: boolean
+  bootstrapped: boolean
+  holepunched: boolean
+}
+
 export class Hyperswarm extends EventEmitter<HyperswarmEvents> {
   destroyed = false
   /** Every open connection, client and server. */
@@ -282,6 +289,30 @@ export class Hyperswarm extends EventEmitter<HyperswarmEvents> {
   /** True when the DHT reports a stable public address and port (holepunching can work). */
   holepunchable(): boolean {
     return this.dht?.holepunchable?.() ?? false
+  }
+
+  /**
+   * Whether others can reach this swarm, as hyperswarm@2's connectivity: `bound` (listening),
+   * `bootstrapped` (its DHT reached a node) and `holepunched` (DHT nodes agree on its public
+   * address and port). A failed step leaves the ones after it false.
+   */
+  async connectivity(): Promise<Connectivity> {
+    if (this.destroyed) throw new SwarmDestroyedError()
+    const none: Connectivity = { bound: false, bootstrapped: false, holepunched: false }
+    try {
+      await this.listen()
+    } catch {
+      return none
+    }
+    const dht = this.dht
+    if (!dht) return { ...none, bound: true }
+    try {
+      await dht.ready()
+    } catch {
+      return { ...none, bound: true }
+    }
+    const bootstrapped = (dht.getNodes?.().length ?? 0) > 0
+    return { bound: true, bootstrapped, holepunched: bootstrapped && this.holepunchable() }
   }
 
   /** Dials `peer` directly (no queue, no retry). */
