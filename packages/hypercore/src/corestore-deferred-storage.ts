@@ -17,7 +17,7 @@ export class DeferredStorage extends EventEmitter {
    */
   constructor(
     pending: Promise<RandomAccessStorage>,
-    private readonly companions: () => RandomAccessStorage[] = () => [],
+    private readonly companions: () => RandomAccessStorage[],
   ) {
     super()
     pending.then(

@@ -6,7 +6,7 @@ import path from 'node:path'
 import RAM from 'random-access-memory'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Corestore, Hypercore, type RandomAccessStorage } from '../src/index.js'
-import { tmpDir } from './helpers.js'
+import { replicateLive, tmpDir } from './helpers.js'
 
 const FILE_NAMES = ['bitfield', 'data', 'key', 'secret_key', 'signatures', 'tree']
 
@@ -119,13 +119,7 @@ describe('extension(name, message)', () => {
       reader.registerExtension('greet', { encoding: 'json', onmessage: resolve })
     })
     writer.registerExtension('greet', { encoding: 'json' })
-    const a = writer.replicate(true, { live: true })
-    const b = reader.replicate(false, { live: true })
-    a.pipe(b).pipe(a)
-    cleanups.push(() => {
-      a.destroy()
-      b.destroy()
-    })
+    cleanups.push(replicateLive(writer, reader))
     await reader.get(0)
 
     writer.extension('greet', { hello: 'reader' })

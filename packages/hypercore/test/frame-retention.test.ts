@@ -4,7 +4,7 @@ import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Hypercore } from '../src/index.js'
-import { memoryStorage, tmpDir } from './helpers.js'
+import { memoryStorage, replicateLive, tmpDir } from './helpers.js'
 
 setFlagsFromString('--expose-gc')
 const gc = runInNewContext('gc') as () => void
@@ -39,13 +39,7 @@ describe('memory after a download', () => {
     const reader = new Hypercore(tmp.dir, writer.key, { sparse: true })
     closers.push(() => reader.close())
     await reader.ready()
-    const a = writer.replicate(true, { live: true })
-    const b = reader.replicate(false, { live: true })
-    a.pipe(b).pipe(a)
-    closers.push(() => {
-      a.destroy()
-      b.destroy()
-    })
+    closers.push(replicateLive(writer, reader))
     await reader.get(0)
     const before = liveArrayBuffers()
 

@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import RAM from 'random-access-memory'
-import type { RandomAccessStorage } from '../src/index.js'
+import type { Hypercore, RandomAccessStorage } from '../src/index.js'
 
 export const VECTORS = `${process.env.HYPERSTACK_SHARED}/spec/vectors`
 
@@ -34,5 +34,16 @@ export function memoryStorage(): (name: string) => RandomAccessStorage {
     const file = new RAM()
     files.set(name, file)
     return file
+  }
+}
+
+/** Replicates `a` (initiator) and `b` live over an in-process stream pair; returns the closer. */
+export function replicateLive(a: Hypercore, b: Hypercore): () => void {
+  const s1 = a.replicate(true, { live: true })
+  const s2 = b.replicate(false, { live: true })
+  s1.pipe(s2).pipe(s1)
+  return () => {
+    s1.destroy()
+    s2.destroy()
   }
 }

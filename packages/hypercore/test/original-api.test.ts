@@ -3,7 +3,7 @@
 import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Hypercore } from '../src/index.js'
-import { memoryStorage } from './helpers.js'
+import { memoryStorage, replicateLive } from './helpers.js'
 
 const cleanups: (() => unknown)[] = []
 afterEach(async () => {
@@ -17,13 +17,7 @@ function open(key?: Buffer | null, opts = {}): Hypercore {
 }
 
 function connect(a: Hypercore, b: Hypercore): void {
-  const s1 = a.replicate(true, { live: true })
-  const s2 = b.replicate(false, { live: true })
-  s1.pipe(s2).pipe(s1)
-  cleanups.push(() => {
-    s1.destroy()
-    s2.destroy()
-  })
+  cleanups.push(replicateLive(a, b))
 }
 
 const WORDS = ['zero', 'one', 'two', 'three', 'four']

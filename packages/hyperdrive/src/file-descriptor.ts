@@ -9,7 +9,7 @@ import type { Stat } from './stat.js'
 import type { FileWriteStream } from './write-stream.js'
 
 /** Writes are gathered until this many bytes make a block (FUSE writes 4-128 KiB at a time). */
-export const FD_BLOCK_BYTES = 64 * 1024
+const FD_BLOCK_BYTES = 64 * 1024
 
 /** What reads pull from: a drive read stream's chunks. */
 export interface ChunkSource extends AsyncIterable<unknown> {

@@ -4,6 +4,7 @@ import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Hyperdrive } from '../src/index.js'
 import { memoryStorage } from './helpers/hyperstack-backend.js'
+import { connect } from './helpers/wire.js'
 
 const cleanup: (() => unknown)[] = []
 afterEach(async () => {
@@ -167,13 +168,11 @@ describe('reading through a file descriptor', () => {
     const reader = new Hyperdrive(memoryStorage(), writer.key, { sparse: true })
     cleanup.push(() => reader.close())
     await reader.ready()
-    const a = writer.replicate(true, { live: true })
-    const b = reader.replicate(false, { live: true })
-    a.pipe(b).pipe(a)
-    cleanup.push(() => {
-      a.destroy()
-      b.destroy()
-    })
+    const wire = connect(
+      writer.replicate(true, { live: true }),
+      reader.replicate(false, { live: true }),
+    )
+    cleanup.push(() => wire.close())
 
     const fd = await reader.open('/remote.bin')
     const got = Buffer.alloc(1000)

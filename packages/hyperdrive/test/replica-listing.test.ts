@@ -5,19 +5,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Hyperdrive } from '../src/index.js'
 import { memoryStorage } from './helpers/hyperstack-backend.js'
+import { connect, within } from './helpers/wire.js'
 
 const cleanup: (() => unknown)[] = []
 afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn()
 })
-
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms: ${what}`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
 
 /** A writable drive in memory, closed after the test. */
 async function newWriter(): Promise<Hyperdrive> {
@@ -32,13 +25,11 @@ async function sparseReplica(writer: Hyperdrive): Promise<Hyperdrive> {
   const reader = new Hyperdrive(memoryStorage(), writer.key, { sparse: true })
   cleanup.push(() => reader.close())
   await reader.ready()
-  const a = writer.replicate(true, { live: true })
-  const b = reader.replicate(false, { live: true })
-  a.pipe(b).pipe(a)
-  cleanup.push(() => {
-    a.destroy()
-    b.destroy()
-  })
+  const wire = connect(
+    writer.replicate(true, { live: true }),
+    reader.replicate(false, { live: true }),
+  )
+  cleanup.push(() => wire.close())
   return reader
 }
 

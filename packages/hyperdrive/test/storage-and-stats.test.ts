@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Hyperdrive, type PathStats } from '../src/index.js'
 import { memoryStorage } from './helpers/hyperstack-backend.js'
 import { tempDir } from './helpers/tmp.js'
+import { connect } from './helpers/wire.js'
 
 const cleanup: (() => unknown)[] = []
 afterEach(async () => {
@@ -41,7 +42,7 @@ describe('destroyStorage', () => {
     const after = await filesBelow(dir.path)
     expect(coreFiles(after, drive.metadata!)).toEqual([])
     expect(coreFiles(after, content)).toEqual([])
-    await expect(drive.readFile('/a.txt')).rejects.toBeTruthy()
+    await expect(drive.readFile('/a.txt')).rejects.toMatchObject({ code: 'ERR_CLOSED' })
   })
 
   it('leaves a mounted drive its storage', async () => {
@@ -139,13 +140,11 @@ describe('extension', () => {
         .ready()
         .then(() => reader.registerExtension('note', { onmessage: (m) => resolve(m.toString()) }))
     })
-    const a = writer.replicate(true, { live: true })
-    const b = reader.replicate(false, { live: true })
-    a.pipe(b).pipe(a)
-    cleanup.push(() => {
-      a.destroy()
-      b.destroy()
-    })
+    const wire = connect(
+      writer.replicate(true, { live: true }),
+      reader.replicate(false, { live: true }),
+    )
+    cleanup.push(() => wire.close())
     expect((await reader.readFile('/a')).toString()).toBe('a')
 
     expect(writer.peers).toHaveLength(1)

@@ -35,23 +35,6 @@ function swarm(opts: HyperswarmOptions = {}): Hyperswarm {
   return s
 }
 
-describe('connectivity', () => {
-  it('is bound and bootstrapped with a reachable bootstrap node, not bootstrapped without one', async () => {
-    const reached = await swarm().connectivity()
-    expect(reached).toMatchObject({ bound: true, bootstrapped: true })
-    expect(typeof reached.holepunched).toBe('boolean')
-
-    const alone = swarm({ bootstrap: [`127.0.0.1:${await closedPort()}`] })
-    expect(await alone.connectivity()).toEqual({
-      bound: true,
-      bootstrapped: false,
-      holepunched: false,
-    })
-    await alone.destroy()
-    await expect(alone.connectivity()).rejects.toMatchObject({ code: 'ERR_SWARM_DESTROYED' })
-  })
-})
-
 describe('Hyperswarm over @hyperstack/hyperswarm-dht (loopback)', () => {
   it('two swarms join a topic, connect exactly once after dedup, data flows both ways', async () => {
     const topic = randomBytes(32)
