@@ -4,7 +4,7 @@ import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Hyperdrive } from '../src/index.js'
 import { memoryStorage } from './helpers/hyperstack-backend.js'
-import { connect } from './helpers/wire.js'
+import { sparseReplica } from './helpers/replicas.js'
 
 const cleanup: (() => unknown)[] = []
 afterEach(async () => {
@@ -165,14 +165,7 @@ describe('reading through a file descriptor', () => {
     const ws = writer.createWriteStream('/remote.bin')
     for (const chunk of chunks) ws.write(chunk)
     await new Promise((resolve) => ws.end(resolve))
-    const reader = new Hyperdrive(memoryStorage(), writer.key, { sparse: true })
-    cleanup.push(() => reader.close())
-    await reader.ready()
-    const wire = connect(
-      writer.replicate(true, { live: true }),
-      reader.replicate(false, { live: true }),
-    )
-    cleanup.push(() => wire.close())
+    const reader = await sparseReplica(writer, (close) => cleanup.push(close))
 
     const fd = await reader.open('/remote.bin')
     const got = Buffer.alloc(1000)

@@ -5,7 +5,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Hyperdrive } from '../src/index.js'
 import { memoryStorage } from './helpers/hyperstack-backend.js'
-import { connect, within } from './helpers/wire.js'
+import { sparseReplica } from './helpers/replicas.js'
+import { within } from './helpers/wire.js'
 
 const cleanup: (() => unknown)[] = []
 afterEach(async () => {
@@ -20,19 +21,6 @@ async function newWriter(): Promise<Hyperdrive> {
   return writer
 }
 
-/** A sparse replica of `writer` in memory, replicating with it over a live stream pair. */
-async function sparseReplica(writer: Hyperdrive): Promise<Hyperdrive> {
-  const reader = new Hyperdrive(memoryStorage(), writer.key, { sparse: true })
-  cleanup.push(() => reader.close())
-  await reader.ready()
-  const wire = connect(
-    writer.replicate(true, { live: true }),
-    reader.replicate(false, { live: true }),
-  )
-  cleanup.push(() => wire.close())
-  return reader
-}
-
 describe('replica listing', () => {
   it('lists 300 files recursively with stats and reads each, from a sparse replica', async () => {
     const writer = await newWriter()
@@ -43,7 +31,7 @@ describe('replica listing', () => {
         ),
       )
     }
-    const reader = await sparseReplica(writer)
+    const reader = await sparseReplica(writer, (close) => cleanup.push(close))
     const errors: Error[] = []
     reader.metadata?.on('peer-error', (err: Error) => errors.push(err))
     const entries = await within(
@@ -71,7 +59,7 @@ describe('replica listing', () => {
         ),
       )
     }
-    const reader = await sparseReplica(writer)
+    const reader = await sparseReplica(writer, (close) => cleanup.push(close))
     const metadata = reader.metadata
     if (!metadata) throw new Error('the replica has no metadata core')
     // Reads of metadata blocks the replica already stores: blocks that came with an answer and
@@ -101,7 +89,7 @@ describe('replica listing', () => {
     const onwarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`)
     process.on('warning', onwarning)
     cleanup.push(() => process.off('warning', onwarning))
-    const reader = await sparseReplica(writer)
+    const reader = await sparseReplica(writer, (close) => cleanup.push(close))
     const files = await within(
       Promise.all(Array.from({ length: 64 }, (_, i) => reader.readFile(`/f${i}`))),
       10_000,

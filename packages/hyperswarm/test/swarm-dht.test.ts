@@ -2,38 +2,17 @@
 import { randomBytes } from 'node:crypto'
 import dgram from 'node:dgram'
 import { once } from 'node:events'
-import { DHT, createBootstrapNode } from '@hyperstack/hyperswarm-dht'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { DHT } from '@hyperstack/hyperswarm-dht'
+import { describe, expect, it } from 'vitest'
 import type { PeerInfo } from '../src/peer-info.js'
 import type { SwarmSocket } from '../src/peer.js'
-import { Hyperswarm, type HyperswarmOptions } from '../src/swarm.js'
+import type { HyperswarmOptions } from '../src/swarm.js'
 import { closedPort, until, waitFor } from './helpers.js'
+import { loopbackNetwork } from './loopback-network.js'
 import { dedupOnConnect } from './swarm-helpers.js'
 
-let bootstrapNode: DHT
-let bootstrap: string[]
-
-beforeAll(async () => {
-  bootstrapNode = await createBootstrapNode({ port: 0, host: '127.0.0.1' })
-  bootstrap = [`127.0.0.1:${bootstrapNode.address().port}`]
-})
-
-afterAll(async () => {
-  await bootstrapNode.destroy()
-})
-
-const swarms: Hyperswarm[] = []
-const dhts: DHT[] = []
-afterEach(async () => {
-  await Promise.all(swarms.splice(0).map((s) => s.destroy()))
-  await Promise.all(dhts.splice(0).map((d) => d.destroy()))
-})
-
-function swarm(opts: HyperswarmOptions = {}): Hyperswarm {
-  const s = new Hyperswarm({ bootstrap, host: '127.0.0.1', ...opts })
-  swarms.push(s)
-  return s
-}
+const net = loopbackNetwork()
+const swarm = (opts?: HyperswarmOptions) => net.swarm(opts)
 
 describe('Hyperswarm over @hyperstack/hyperswarm-dht (loopback)', () => {
   it('two swarms join a topic, connect exactly once after dedup, data flows both ways', async () => {
@@ -82,7 +61,7 @@ describe('Hyperswarm over @hyperstack/hyperswarm-dht (loopback)', () => {
     const [peer] = await found
     expect(peer.host).toBe('127.0.0.1')
     expect(peer.port).toBe(a.address()?.port)
-    expect(peer.referrer.port).toBe(bootstrapNode.address().port)
+    expect(peer.referrer.port).toBe(net.node.address().port)
     await b.flush()
     expect(b.connections.size).toBe(1)
   })
@@ -105,8 +84,7 @@ describe('Hyperswarm over @hyperstack/hyperswarm-dht (loopback)', () => {
     const topic = randomBytes(32)
     // A record for a closed port on 127.0.0.2: not our own IP, so it gets the full retries.
     const port = await closedPort()
-    const announcer = new DHT({ bootstrap, host: '127.0.0.2', ephemeral: true })
-    dhts.push(announcer)
+    const announcer = net.dht({ host: '127.0.0.2', ephemeral: true })
     await announcer.listen(0, '127.0.0.2')
     await announcer.ready()
     await announcer.announce(topic, { port }).finished()

@@ -4,6 +4,7 @@ import type { Hypercore } from '@hyperstack/hypercore'
 import { describe, expect, it } from 'vitest'
 import { Hypertrie } from '../src/index.js'
 import { newCore, ramStorage } from './helpers/cores.js'
+import { liveSparseReader } from './helpers/readers.js'
 import { connect, waitForEvent } from './helpers/streams.js'
 
 async function writerWith(n: number): Promise<Hypertrie> {
@@ -21,15 +22,7 @@ async function writerWith(n: number): Promise<Hypertrie> {
 describe('replication between our tries', () => {
   it('a sparse reader gets a key with one extension request, and lists a prefix', async () => {
     const writer = await writerWith(300)
-    const reader = new Hypertrie(null, {
-      feed: newCore(writer.key, { sparse: true }),
-      alwaysUpdate: true,
-    })
-    await reader.ready()
-    const stop = connect(
-      writer.replicate(true, { live: true }),
-      reader.replicate(false, { live: true }),
-    )
+    const { reader, stop } = await liveSparseReader(writer)
     try {
       const answered = waitForEvent<string>(writer, 'extension-get')
       // a block the walk reaches before any peer has sent it costs a round trip of its own
@@ -129,15 +122,7 @@ describe('replication between our tries', () => {
 
   it('a sparse reader watching a prefix sees live changes', async () => {
     const writer = await writerWith(10)
-    const reader = new Hypertrie(null, {
-      feed: newCore(writer.key, { sparse: true }),
-      alwaysUpdate: true,
-    })
-    await reader.ready()
-    const stop = connect(
-      writer.replicate(true, { live: true }),
-      reader.replicate(false, { live: true }),
-    )
+    const { reader, stop } = await liveSparseReader(writer)
     try {
       expect((await reader.get('dir1/file-1'))?.valueBuffer?.toString()).toBe('v1')
       const w = reader.watch('news')

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { Hypertrie } from '../../src/index.js'
 import { newCore } from '../helpers/cores.js'
+import { liveSparseReader } from '../helpers/readers.js'
 import { connect, waitForEvent } from '../helpers/streams.js'
 import { type V5Node, call, hypertrie5, ram3 } from './helpers/originals.js'
 
@@ -23,15 +24,7 @@ async function originalWriterOurReader(keys: number) {
       cb,
     ),
   )
-  const reader = new Hypertrie(null, {
-    feed: newCore(writer.key, { sparse: true }),
-    alwaysUpdate: true,
-  })
-  await reader.ready()
-  const stop = connect(
-    writer.replicate(true, { live: true }),
-    reader.replicate(false, { live: true }),
-  )
+  const { reader, stop } = await liveSparseReader(writer)
   return { writer, reader, stop }
 }
 
