@@ -54,11 +54,19 @@ export function encodeRle(bitfield: Uint8Array): Buffer {
   return Buffer.from(out)
 }
 
-/** Decodes (output padded to a multiple of `align` bytes, as `rle.align(4)`); throws on bad input. */
-export function decodeRle(buf: Uint8Array, align = 4): Buffer {
+/** One run of a decoded bitfield: `length` bytes of zeros, of ones, or the bytes given. */
+export type RleRun =
+  | { kind: 'zeros' | 'ones'; length: number }
+  | { kind: 'bytes'; length: number; bytes: Uint8Array }
+
+/**
+ * The runs of an encoded bitfield, without making its bytes (a few bytes of runs can name
+ * gigabytes); throws when it is malformed or decodes to more than `maxBytes`.
+ */
+export function rleRuns(buf: Uint8Array, maxBytes = MAX_RLE_DECODED_BYTES): RleRun[] {
   let total = 0
   let offset = 0
-  const runs: [number, number, number][] = [] // [kind 0 literal/1 zeros/2 ones, length, literal offset]
+  const runs: RleRun[] = []
   while (offset < buf.length) {
     let next: number
     try {
@@ -69,24 +77,33 @@ export function decodeRle(buf: Uint8Array, align = 4): Buffer {
     const read = varint.decode.bytes
     if (!read) throw new InvalidMessageError('Invalid RLE bitfield')
     offset += read
-    const repeat = next & 1
-    const len = repeat ? (next - (next & 3)) / 4 : next / 2
-    if (repeat) runs.push([next & 2 ? 2 : 1, len, 0])
+    let run: RleRun
+    if (next & 1) run = { kind: next & 2 ? 'ones' : 'zeros', length: (next - (next & 3)) / 4 }
     else {
-      if (offset + len > buf.length) throw new InvalidMessageError('Invalid RLE bitfield')
-      runs.push([0, len, offset])
-      offset += len
+      const length = next / 2
+      if (offset + length > buf.length) throw new InvalidMessageError('Invalid RLE bitfield')
+      run = { kind: 'bytes', length, bytes: buf.subarray(offset, offset + length) }
+      offset += length
     }
-    total += len
-    if (total > MAX_RLE_DECODED_BYTES) throw new InvalidMessageError('RLE bitfield too large')
+    runs.push(run)
+    total += run.length
+    if (total > maxBytes) throw new InvalidMessageError('RLE bitfield too large')
   }
+  return runs
+}
+
+/** Decodes (output padded to a multiple of `align` bytes, as `rle.align(4)`); throws on bad input. */
+export function decodeRle(buf: Uint8Array, align = 4): Buffer {
+  const runs = rleRuns(buf)
+  let total = 0
+  for (const run of runs) total += run.length
   if (total % align) total += align - (total % align)
   const out = Buffer.alloc(total)
   let ptr = 0
-  for (const [kind, len, at] of runs) {
-    if (kind === 2) out.fill(255, ptr, ptr + len)
-    else if (kind === 0) out.set(buf.subarray(at, at + len), ptr)
-    ptr += len
+  for (const run of runs) {
+    if (run.kind === 'ones') out.fill(255, ptr, ptr + run.length)
+    else if (run.kind === 'bytes') out.set(run.bytes, ptr)
+    ptr += run.length
   }
   return out
 }

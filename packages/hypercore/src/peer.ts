@@ -12,7 +12,7 @@ import type {
   Unwant,
   Want,
 } from '@hyperstack/hypercore-protocol'
-import { decodeRle, encodeRle } from './bitfield-rle.js'
+import { encodeRle, rleRuns } from './bitfield-rle.js'
 import type { Bitfield } from './bitfield.js'
 import { InvalidMessageError, UnrequestedDataError } from './errors.js'
 import type { ExtensionPeer } from './feed-extensions.js'
@@ -187,24 +187,21 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
       return
     }
     if (have.length === WANT_REGION && have.bitfield && this.inflightWants > 0) this.inflightWants--
-    if (have.bitfield) {
-      let bits: Buffer
-      try {
-        bits = decodeRle(have.bitfield)
-      } catch (err) {
-        this.destroy(err as Error)
-        return
+    try {
+      if (have.bitfield) {
+        // At most the bytes that keep the Have below MAX_REMOTE_INDEX; runs of ones stay runs.
+        const runs = rleRuns(have.bitfield, Math.floor((MAX_REMOTE_INDEX - have.start) / 8))
+        const last = this.remoteBitfield.applyRuns(runs, have.start)
+        if (last + 1 > this.remoteLength) this.remoteLength = last + 1
+      } else {
+        const len = have.length || 1
+        this.remoteBitfield.setRange(have.start, len, true)
+        if (have.start + len > this.remoteLength) this.remoteLength = have.start + len
       }
-      if (have.start + bits.length * 8 > MAX_REMOTE_INDEX) {
-        this.destroy(new InvalidMessageError('Have bitfield out of range'))
-        return
-      }
-      const last = this.remoteBitfield.fill(bits, have.start)
-      if (last + 1 > this.remoteLength) this.remoteLength = last + 1
-    } else {
-      const len = have.length || 1
-      this.remoteBitfield.setRange(have.start, len, true)
-      if (have.start + len > this.remoteLength) this.remoteLength = have.start + len
+    } catch (err) {
+      // A malformed bitfield, or announcements over the page budget.
+      this.destroy(err as Error)
+      return
     }
     this.core.emit('remote-update', this)
     this.updateEnd()
@@ -218,8 +215,12 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
       this.remoteBitfield.clear()
       return
     }
-    if (unhave.start + len > MAX_REMOTE_INDEX) return
-    this.remoteBitfield.setRange(unhave.start, len, false)
+    if (!Number.isSafeInteger(unhave.start) || unhave.start + len > MAX_REMOTE_INDEX) return
+    try {
+      this.remoteBitfield.setRange(unhave.start, len, false)
+    } catch (err) {
+      this.destroy(err as Error)
+    }
   }
 
   onrequest(request: Request): void {

@@ -47,3 +47,11 @@ export function replicateLive(a: Hypercore, b: Hypercore): () => void {
     s2.destroy()
   }
 }
+
+/** The varint encoding of `n`, for any safe integer (hand-made hostile messages name huge ones). */
+export function varintBytes(n: number): Buffer {
+  const out: number[] = []
+  for (; n >= 128; n = Math.floor(n / 128)) out.push((n % 128) | 128)
+  out.push(n)
+  return Buffer.from(out)
+}
