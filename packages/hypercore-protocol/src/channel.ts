@@ -76,6 +76,10 @@ export interface ChannelHost {
   /** Where the stream is piped to, when that is a socket (hypercore@9 peers expose both). */
   readonly remoteAddress: string | null
   readonly remoteType: 'utp' | 'tcp' | 'unknown' | null
+  /** Whether the outgoing buffer is over its highWaterMark (senders should await `drained()`). */
+  readonly backpressured: boolean
+  /** Resolves once the outgoing buffer is below its highWaterMark (or the stream is gone). */
+  drained(): Promise<void>
   /** @internal */
   _sendMessage<I>(
     channel: number,

@@ -275,6 +275,11 @@ export class ProtocolStream
     if (ontimeout) this.once('timeout', ontimeout)
   }
 
+  /** Whether the outgoing buffer is over its highWaterMark (senders should await `drained()`). */
+  get backpressured(): boolean {
+    return this.outbox.backpressured
+  }
+
   /** Resolves once the outgoing buffer is below its highWaterMark (or the stream is gone). */
   drained(): Promise<void> {
     if (!this.outbox.backpressured || this.destroying) return Promise.resolve()

@@ -64,6 +64,7 @@ describe('ProtocolStream lifecycle', () => {
     while (ch.data({ index: sent, value }) && sent < 1000) sent++
     // Nobody reads: the writer is told to stop within about one highWaterMark of data.
     expect(sent).toBeLessThanOrEqual(5)
+    expect(s.backpressured).toBe(true)
     let isDrained = false
     const drained = s.drained().then(() => {
       isDrained = true
@@ -73,6 +74,7 @@ describe('ProtocolStream lifecycle', () => {
     s.resume()
     await drained
     expect(isDrained).toBe(true)
+    expect(s.backpressured).toBe(false)
     s.destroy()
   })
 

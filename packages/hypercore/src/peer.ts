@@ -225,7 +225,7 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
 
   onrequest(request: Request): void {
     if (!this.uploading || this.destroyed) return
-    this.uploads.answer(request).catch((err: Error) => this.destroy(err))
+    this.uploads.take(request)
   }
 
   /** A block the remote did not ask for, when it announced it stores pushed blocks. */
