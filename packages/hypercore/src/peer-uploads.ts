@@ -11,6 +11,11 @@ import type { RemoteBitfield } from './remote-bitfield.js'
 import { type TransferStats, countUpload } from './transfer-stats.js'
 import { MemoryTreeBits, SparseTreeBits, type TreeBits, setNode } from './tree-index.js'
 
+/** A Want waiting its turn: `answer` sends the Have. */
+interface WaitingWant {
+  answer(): void
+}
+
 /** A Data message to send, with the proof nodes it carries. */
 type OutgoingData = DataInput & { nodes: TreeNode[] }
 
@@ -32,8 +37,9 @@ export interface UploadingPeer {
 }
 
 /**
- * Requests a peer may have waiting for answers. Our reader keeps at most maxRequests + 16 out
- * and hypercore@9's 16 per peer; a peer past this sends requests without reading the answers.
+ * Requests (and Wants) a peer may have waiting for answers. Our reader keeps at most
+ * maxRequests + 16 requests out and hypercore@9 16 per peer, with a Want or two; a peer past
+ * this sends them without reading the answers.
  */
 export const MAX_WAITING_REQUESTS = 4096
 /** Requests answered at once: what is read from storage ahead of the wire is at most this many blocks. */
@@ -46,8 +52,8 @@ export class Uploads {
   /** The byte offset answered last (repeats are dropped, as hypercore@9's responder does). */
   private lastBytes = 0
 
-  /** Requests in arrival order; those before `next` are answered or being answered. */
-  private waiting: Request[] = []
+  /** Requests (and Wants) in arrival order; those before `next` are answered or being answered. */
+  private waiting: (Request | WaitingWant)[] = []
   private next = 0
   private answering = 0
   private awaitingDrain = false
@@ -65,6 +71,18 @@ export class Uploads {
    * not a block per request (20,000 requests for 64 KiB blocks used to take 1.5 GB).
    */
   take(request: Request): void {
+    this.enqueue(request)
+  }
+
+  /**
+   * Takes a Want, answered (by `answer`, with a Have of that region's bitfield) in turn with the
+   * requests: each answer can be a bitfield of megabytes, so they wait on the stream too.
+   */
+  takeWant(answer: () => void): void {
+    this.enqueue({ answer })
+  }
+
+  private enqueue(item: Request | WaitingWant): void {
     if (this.waiting.length - this.next >= MAX_WAITING_REQUESTS) {
       this.peer.destroy(
         new InvalidMessageError(
@@ -73,7 +91,7 @@ export class Uploads {
       )
       return
     }
-    this.waiting.push(request)
+    this.waiting.push(item)
     this.pump()
   }
 
@@ -95,9 +113,13 @@ export class Uploads {
         }
         return
       }
-      const request = this.waiting[this.next++]
+      const item = this.waiting[this.next++]
+      if ('answer' in item) {
+        item.answer()
+        continue
+      }
       this.answering++
-      this.answer(request).catch(this.failed).then(this.answered)
+      this.answer(item).catch(this.failed).then(this.answered)
     }
     // Drop the answered ones once they are most of the array (a busy peer may never empty it).
     if (

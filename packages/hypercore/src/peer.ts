@@ -160,6 +160,12 @@ export class Peer implements ChannelHandlers, ExtensionPeer {
     if (!this.uploading || !this.channel) return
     // The original answers only 8192-aligned regions (bitfield pages).
     if (want.start % 8192 || want.length % 8192) return
+    this.uploads.takeWant(() => this.answerWant(want))
+  }
+
+  /** Sends the Have a Want asks for: the bitfield of that region (its answer to the Want). */
+  private answerWant(want: Want): void {
+    if (!this.uploading || !this.channel) return
     const core = this.core
     const bitfield = core.bitfield as Bitfield
     if (!this.remoteWant && core.length && bitfield.get(core.length - 1)) {

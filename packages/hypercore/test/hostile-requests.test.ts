@@ -1,7 +1,7 @@
-// A peer that sends requests without reading the answers costs a bounded amount: answers wait
-// while its stream is backed up, and past MAX_WAITING_REQUESTS its channel ends. Before, every
-// request was answered at once into an unbounded buffer (20,000 requests for 64 KiB blocks took
-// 1.5 GB).
+// A peer that sends requests or Wants without reading the answers costs a bounded amount:
+// answers wait while its stream is backed up, and past MAX_WAITING_REQUESTS its channel ends.
+// Before, each was answered at once into an unbounded buffer (20,000 requests for 64 KiB blocks
+// took 1.5 GB).
 import { type Channel, ProtocolStream } from '@hyperstack/hypercore-protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Hypercore } from '../src/index.js'
@@ -16,20 +16,27 @@ afterEach(async () => {
 const BLOCKS = 16
 const BLOCK_SIZE = 64 * 1024
 
-/**
- * A raw peer on a seeder's replication stream that stops reading once the channel is open, then
- * sends `requests` requests for its blocks. Resolves the seeder's stream and how many blocks it
- * uploaded, a second after.
- */
+/** A seeder of 64 KiB blocks flooded with `requests` requests by a peer that does not read. */
 async function floodWithRequests(requests: number) {
   const seeder = new Hypercore(memoryStorage())
   await seeder.append(Array.from({ length: BLOCKS }, (_, i) => Buffer.alloc(BLOCK_SIZE, i)))
   closers.push(() => seeder.close())
   let uploaded = 0
   seeder.on('upload', () => uploaded++)
+  const { errors } = await floodUnread(seeder, (channel) => {
+    for (let k = 0; k < requests; k++) channel.request({ index: k % BLOCKS })
+  })
+  return { seeder, uploaded, errors }
+}
+
+/**
+ * A raw peer on `seeder`'s replication stream that stops reading once the channel is open, then
+ * runs `flood` on its channel. Resolves the seeder's stream and the errors its peers had, a
+ * second after.
+ */
+async function floodUnread(seeder: Hypercore, flood: (channel: Channel) => void) {
   const errors: Error[] = []
   seeder.on('peer-error', (err: Error) => errors.push(err))
-
   const evil = new ProtocolStream(true, { live: true })
   const victim = seeder.replicate(false, { live: true })
   evil.on('error', () => {})
@@ -40,14 +47,13 @@ async function floodWithRequests(requests: number) {
     evil.destroy()
     victim.destroy()
   })
-  const opened = new Promise<Channel>((resolve) => {
-    const channel: Channel = evil.open(seeder.key as Buffer, { onopen: () => resolve(channel) })
+  const channel = await new Promise<Channel>((resolve) => {
+    const opened: Channel = evil.open(seeder.key as Buffer, { onopen: () => resolve(opened) })
   })
-  const channel = await opened
   victim.pause()
-  for (let k = 0; k < requests; k++) channel.request({ index: k % BLOCKS })
+  flood(channel)
   await new Promise((resolve) => setTimeout(resolve, 1000))
-  return { seeder, uploaded, errors }
+  return { victim, errors }
 }
 
 describe('hostile requests', () => {
@@ -65,6 +71,19 @@ describe('hostile requests', () => {
     expect(uploaded).toBeLessThanOrEqual(40)
     expect(errors).toEqual([expect.objectContaining({ code: 'ERR_INVALID_MESSAGE' })])
     expect(seeder.peers.length).toBe(0)
+  })
+
+  it('answers Wants for bitfields of kilobytes only as far as the stream takes', async () => {
+    // every other block cleared: each region's bitfield is 2 KB that run-length coding keeps
+    const seeder = new Hypercore(memoryStorage())
+    await seeder.append(Array.from({ length: 16384 }, () => Buffer.from('x')))
+    for (let i = 0; i < 16384; i += 2) await seeder.clear(i)
+    closers.push(() => seeder.close())
+    const { victim, errors } = await floodUnread(seeder, (channel) => {
+      for (let k = 0; k < MAX_WAITING_REQUESTS - 1; k++) channel.want({ start: 0, length: 16384 })
+    })
+    expect(errors).toEqual([])
+    expect(victim.bytesSent).toBeLessThan(256 * 1024)
   })
 
   it('still serves a reader that reads, with many requests in flight', async () => {
