@@ -192,10 +192,15 @@ export class Uploads {
     return { index, value, nodes: proof.nodes, signature: proof.signature }
   }
 
-  /** Whether block `index` may be pushed: the remote takes pushes and lacks it, we have it. */
+  /**
+   * Whether block `index` may be pushed: the remote takes pushes and lacks it, we have it, and
+   * it reads what we send (pushes are a head start it can do without; its requests are not).
+   */
   private pushable(index: number): boolean {
-    if (this.peer.closed || !this.peer.uploading || !this.peer.channel) return false
+    const channel = this.peer.channel
+    if (this.peer.closed || !this.peer.uploading || !channel) return false
     if (!this.peer.remoteExtensions.includes(PUSH_EXTENSION)) return false
+    if (channel.stream.backpressured) return false
     if (!Number.isSafeInteger(index) || index < 0) return false
     return !this.peer.remoteBitfield.get(index) && (this.peer.core.bitfield as Bitfield).get(index)
   }

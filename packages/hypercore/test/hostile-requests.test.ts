@@ -4,6 +4,7 @@
 // took 1.5 GB).
 import { type Channel, ProtocolStream } from '@hyperstack/hypercore-protocol'
 import { afterEach, describe, expect, it } from 'vitest'
+import { PUSH_EXTENSION } from '../src/feed-extensions.js'
 import { Hypercore } from '../src/index.js'
 import { MAX_WAITING_REQUESTS } from '../src/peer-uploads.js'
 import { memoryStorage } from './helpers.js'
@@ -84,6 +85,20 @@ describe('hostile requests', () => {
     })
     expect(errors).toEqual([])
     expect(victim.bytesSent).toBeLessThan(256 * 1024)
+  })
+
+  it('pushes to a peer that takes pushes only while it reads them', async () => {
+    const seeder = new Hypercore(memoryStorage())
+    await seeder.append(Array.from({ length: 2000 }, (_, i) => Buffer.alloc(1024, i % 251)))
+    closers.push(() => seeder.close())
+    let pushed = 0
+    await floodUnread(seeder, (channel) => {
+      channel.options({ extensions: [PUSH_EXTENSION], ack: false })
+    })
+    const [peer] = seeder.peers
+    for (let i = 0; i < 2000; i++) if (await seeder.push(peer, i)) pushed++
+    expect(pushed).toBeGreaterThan(0)
+    expect(pushed).toBeLessThan(100)
   })
 
   it('still serves a reader that reads, with many requests in flight', async () => {
