@@ -1,4 +1,6 @@
 // The bitfield of hypercore@9: pages of data bits, tree bits and a lazily kept index, written whole.
+
+import { byteOf } from './bit-index.js'
 import { flat } from './commonjs.js'
 
 export const DEFAULT_PAGE_SIZE = 3584
@@ -116,7 +118,7 @@ export class Bitfield {
 
   /** Data bit `i`: block `i` is stored locally. */
   get(i: number): boolean {
-    return (this.getDataByte(i >> 3) & (128 >> (i & 7))) !== 0
+    return (this.getDataByte(byteOf(i)) & (128 >> (i & 7))) !== 0
   }
 
   /** Sets data bit `i`; returns false when it already had that value. */
@@ -137,7 +139,7 @@ export class Bitfield {
     let i = start
     while (i < end && (i & 7) !== 0) count += this.get(i++) ? 1 : 0
     while (i + 8 <= end) {
-      count += ONES[this.getDataByte(i >> 3)]
+      count += ONES[this.getDataByte(byteOf(i))]
       i += 8
     }
     while (i < end) count += this.get(i++) ? 1 : 0
@@ -147,14 +149,14 @@ export class Bitfield {
   // --- tree area ---
 
   getTree(n: number): boolean {
-    const byte = n >> 3
+    const byte = byteOf(n)
     const p = this.pages[Math.floor(byte / TREE_AREA)]
     return p ? (p.buffer[DATA_AREA + (byte % TREE_AREA)] & (128 >> (n & 7))) !== 0 : false
   }
 
   /** Sets or clears tree bit `n`; returns false when unchanged. */
   setTreeBit(n: number, value: boolean): boolean {
-    const byte = n >> 3
+    const byte = byteOf(n)
     const page = this.page(Math.floor(byte / TREE_AREA))
     const o = DATA_AREA + (byte % TREE_AREA)
     const old = page.buffer[o]
@@ -238,7 +240,7 @@ export class Bitfield {
   dataBits(start: number, length: number): Buffer {
     const out = Buffer.alloc(Math.ceil(length / 8))
     if ((start & 7) === 0) {
-      const first = start >> 3
+      const first = byteOf(start)
       for (let i = 0; i < out.length; i++) out[i] = this.getDataByte(first + i)
       const rem = length & 7
       if (rem) out[out.length - 1] &= (0xff00 >> rem) & 0xff

@@ -149,7 +149,8 @@ export class Uploads {
         // Not found locally: answer the index as given, as the original does.
       }
     }
-    if (!Number.isSafeInteger(index) || index < 0) return
+    // Nothing past our length is here to prove (a hash-only request asks for proof nodes).
+    if (!Number.isSafeInteger(index) || index < 0 || index >= core.length) return
     if (!request.hash && !(core.bitfield as Bitfield).get(index)) return
     await this.sendBlock(index, nodes, request.hash)
   }

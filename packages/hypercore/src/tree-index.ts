@@ -1,4 +1,6 @@
 // Which merkle tree nodes are present (tree bits), and the digest/proof/verifiedBy walks of hypercore@9.
+
+import { byteOf } from './bit-index.js'
 import { flat } from './commonjs.js'
 
 /** A set of flat-tree node indexes. */
@@ -19,12 +21,12 @@ export class MemoryTreeBits implements TreeBits {
   }
 
   getTree(n: number): boolean {
-    const byte = n >> 3
+    const byte = byteOf(n)
     return byte < this.bits.length && (this.bits[byte] & (128 >> (n & 7))) !== 0
   }
 
   setTreeBit(n: number, value: boolean): boolean {
-    const byte = n >> 3
+    const byte = byteOf(n)
     if (byte >= this.bits.length) {
       if (!value) return false
       let size = this.bits.length
@@ -48,7 +50,7 @@ export class SparseTreeBits implements TreeBits {
   private highest = -1
 
   get treeLength(): number {
-    return this.highest < 0 ? 0 : 8 * ((this.highest >> 3) + 1)
+    return this.highest < 0 ? 0 : 8 * (byteOf(this.highest) + 1)
   }
 
   getTree(n: number): boolean {

@@ -101,6 +101,40 @@ describe('hostile requests', () => {
     expect(pushed).toBeLessThan(100)
   })
 
+  it('answers no request past the end, hash-only or not (one for block 2^52 used to loop)', async () => {
+    const seeder = new Hypercore(memoryStorage())
+    await seeder.append(Array.from({ length: BLOCKS }, (_, i) => Buffer.alloc(1024, i)))
+    closers.push(() => seeder.close())
+    const evil = new ProtocolStream(true, { live: true })
+    const victim = seeder.replicate(false, { live: true })
+    evil.on('error', () => {})
+    victim.on('error', () => {})
+    evil.pipe(victim).pipe(evil)
+    closers.push(() => {
+      evil.destroy()
+      victim.destroy()
+    })
+    const answered: number[] = []
+    await new Promise<void>((resolve) => {
+      const channel: Channel = evil.open(seeder.key as Buffer, {
+        onopen: () => {
+          channel.request({ index: 2 ** 52, hash: true, nodes: 2 ** 32 - 1 })
+          channel.request({ index: Number.MAX_SAFE_INTEGER, hash: true })
+          channel.request({ index: BLOCKS, hash: true })
+          channel.request({ index: 2 ** 40 })
+          // answered, so the ones before it were dealt with
+          channel.request({ index: 1, hash: true })
+        },
+        ondata: (data) => {
+          answered.push(data.index)
+          resolve()
+        },
+      })
+    })
+    expect(answered).toEqual([1])
+    expect(seeder.peers.length).toBe(1)
+  })
+
   it('still serves a reader that reads, with many requests in flight', async () => {
     const seeder = new Hypercore(memoryStorage())
     await seeder.append(Array.from({ length: 600 }, (_, i) => Buffer.alloc(BLOCK_SIZE, i % 251)))

@@ -1,0 +1,7 @@
+// Bit indexes of blocks and tree nodes reach past 2^31 (a core of a billion blocks, or a
+// hostile peer's request), where `n >> 3` wraps around to small numbers: 2^40 >> 3 is 0.
+
+/** The byte holding bit `n`, exact for every safe integer. */
+export function byteOf(n: number): number {
+  return (n - (n & 7)) / 8
+}
