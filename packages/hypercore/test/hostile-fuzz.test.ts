@@ -1,0 +1,193 @@
+// Random, well-framed message sequences from a hostile peer, to a seeder and to a sparse reader:
+// whatever arrives, nothing throws out of the stream, nothing unverified is stored, the victim
+// still reads and writes, and an honest peer replicates with it afterwards.
+import { type Channel, ProtocolStream } from '@hyperstack/hypercore-protocol'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { encodeRle } from '../src/bitfield-rle.js'
+import { Hypercore } from '../src/index.js'
+import { memoryStorage } from './helpers.js'
+
+/** Numbers as a hostile peer picks them: small, on page and word boundaries, and huge. */
+const number = fc.oneof(
+  fc.nat(40),
+  fc.constantFrom(8191, 8192, 2 ** 20, 2 ** 32 - 1, 2 ** 32, 2 ** 40 - 1, 2 ** 40, 2 ** 52),
+  fc.constant(Number.MAX_SAFE_INTEGER),
+  fc.nat(2 ** 40),
+)
+const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined })
+const bytes = fc.uint8Array({ maxLength: 80 })
+const bitfield = fc.oneof(
+  bytes,
+  bytes.map((b) => encodeRle(b)),
+)
+
+type Send = (channel: Channel) => void
+
+const dataNodes = fc.array(
+  fc.record({
+    index: number,
+    hash: fc.oneof(fc.uint8Array({ minLength: 32, maxLength: 32 }), bytes),
+    size: number,
+  }),
+  { maxLength: 6 },
+)
+const signature = fc.oneof(fc.uint8Array({ minLength: 64, maxLength: 64 }), bytes)
+
+/** How the peer answers each request: a block of random bytes, nodes and signature. */
+const reply = fc.record({
+  value: maybe(bytes),
+  nodes: maybe(dataNodes),
+  signature: maybe(signature),
+})
+type Reply = typeof reply extends fc.Arbitrary<infer R> ? R : never
+
+const message: fc.Arbitrary<Send> = fc.oneof(
+  fc
+    .record({
+      start: number,
+      length: maybe(number),
+      bitfield: maybe(bitfield),
+      ack: maybe(fc.boolean()),
+    })
+    .map((m) => (c: Channel) => c.have(m)),
+  fc.record({ start: number, length: maybe(number) }).map((m) => (c: Channel) => c.unhave(m)),
+  fc.record({ start: number, length: maybe(number) }).map((m) => (c: Channel) => c.want(m)),
+  fc.record({ start: number, length: maybe(number) }).map((m) => (c: Channel) => c.unwant(m)),
+  fc
+    .record({
+      index: number,
+      bytes: maybe(number),
+      hash: maybe(fc.boolean()),
+      nodes: maybe(number),
+    })
+    .map((m) => (c: Channel) => c.request(m)),
+  fc
+    .record({ index: number, bytes: maybe(number), hash: maybe(fc.boolean()) })
+    .map((m) => (c: Channel) => c.cancel(m)),
+  fc
+    .record({
+      index: number,
+      value: maybe(bytes),
+      nodes: maybe(dataNodes),
+      signature: maybe(signature),
+    })
+    .map((m) => (c: Channel) => c.data(m)),
+  fc
+    .record({ uploading: maybe(fc.boolean()), downloading: maybe(fc.boolean()) })
+    .map((m) => (c: Channel) => c.status(m)),
+  fc
+    .record({ extensions: maybe(fc.array(fc.string({ maxLength: 12 }), { maxLength: 4 })) })
+    .map((m) => (c: Channel) => c.options(m)),
+  fc
+    .record({ id: fc.nat(6), payload: bytes })
+    .map((m) => (c: Channel) => c.extension(m.id, m.payload)),
+)
+
+const BLOCKS = Array.from({ length: 16 }, (_, i) => Buffer.from(`block ${i}`))
+
+function pipe(a: ProtocolStream, b: ProtocolStream): () => void {
+  a.on('error', () => {})
+  b.on('error', () => {})
+  a.pipe(b).pipe(a)
+  return () => {
+    a.destroy()
+    b.destroy()
+  }
+}
+
+/**
+ * Opens a raw channel to `victim`, sends `sends` once both sides have opened it, and answers
+ * every request with `answer` (when given) for the block asked.
+ */
+async function attack(victim: Hypercore, sends: Send[], answer?: Reply): Promise<void> {
+  const evil = new ProtocolStream(true, { live: true })
+  const end = pipe(evil, victim.replicate(false, { live: true }))
+  await new Promise<void>((resolve) => {
+    const channel: Channel = evil.open(victim.key as Buffer, {
+      onopen: () => {
+        for (const send of sends) send(channel)
+        resolve()
+      },
+      onrequest: (request) => {
+        if (answer) channel.data({ index: request.index, ...answer })
+      },
+    })
+    // a victim that ends the stream before the channel opens is an answer too
+    evil.once('close', () => resolve())
+  })
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve))
+  end()
+}
+
+describe('a hostile peer sending random messages', () => {
+  it('leaves a seeder serving and writing', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(message, { minLength: 1, maxLength: 12 }), async (sends) => {
+        const seeder = new Hypercore(memoryStorage())
+        await seeder.append(BLOCKS)
+        try {
+          await attack(seeder, sends)
+          expect(await seeder.get(3)).toEqual(BLOCKS[3])
+          await seeder.append(Buffer.from('after'))
+          expect((await seeder.audit()).invalid).toBe(0)
+          const reader = new Hypercore(memoryStorage(), seeder.key, { sparse: true })
+          const end = pipe(
+            seeder.replicate(true, { live: true }),
+            reader.replicate(false, { live: true }),
+          )
+          expect(await reader.get(16)).toEqual(Buffer.from('after'))
+          end()
+          await reader.close()
+        } finally {
+          await seeder.close()
+        }
+      }),
+      { numRuns: 100 },
+    )
+  }, 60_000)
+
+  it('leaves a sparse reader without unverified blocks, and replicating honestly', async () => {
+    const seeder = new Hypercore(memoryStorage())
+    await seeder.append(BLOCKS)
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(message, { minLength: 1, maxLength: 12 }),
+          reply,
+          async (sends, answer) => {
+            const reader = new Hypercore(memoryStorage(), seeder.key, { sparse: true })
+            await reader.ready()
+            // gets waiting on every block: the peer's Haves draw requests, its Data gets verified
+            const waiting = BLOCKS.map((_, i) =>
+              reader.get(i, { timeout: 2000 }).then(
+                (block) => block,
+                () => null,
+              ),
+            )
+            try {
+              // it claims every block first, so the reader's requests come to it
+              const claim: Send = (c) => c.have({ start: 0, length: BLOCKS.length })
+              await attack(reader, [claim, ...sends], answer)
+              expect(reader.length).toBe(0)
+              expect(reader.downloaded()).toBe(0)
+              const end = pipe(
+                seeder.replicate(true, { live: true }),
+                reader.replicate(false, { live: true }),
+              )
+              expect(await reader.get(5)).toEqual(BLOCKS[5])
+              // the gets that waited through the attack are served by the honest peer
+              expect(await Promise.all(waiting)).toEqual(BLOCKS)
+              end()
+            } finally {
+              await reader.close()
+            }
+          },
+        ),
+        { numRuns: 100 },
+      )
+    } finally {
+      await seeder.close()
+    }
+  }, 60_000)
+})
