@@ -148,14 +148,10 @@ export class NodeIterator {
       this.stack.push({ i: this.start, seq: node.seq, node, off: -1, next: 0 })
     this.extCheckpoint = true
     if (this.checkpointBuf) {
-      const r = new ProtoReader(this.checkpointBuf)
+      // Read whole before any node is: a bad checkpoint (say, a peer's) must throw before
+      // reads start, or their failures go unobserved (and end the process as unhandled).
       const loads: Promise<void>[] = []
-      while (!r.done) {
-        const i = r.varint()
-        const seq = r.varint()
-        if (seq < 1) throw new DecodeError('iterator checkpoint names seq 0')
-        this.push(i, seq, loads)
-      }
+      for (const [i, seq] of readCheckpoint(this.checkpointBuf)) this.push(i, seq, loads)
       await Promise.all(loads)
     }
     this.opened = true
@@ -320,4 +316,17 @@ function randomOrder(): number[] {
     order[n] = tmp
   }
   return order
+}
+
+/** The (i, seq) pairs of a checkpoint; throws a DecodeError when it is malformed. */
+function readCheckpoint(buf: Uint8Array): [number, number][] {
+  const r = new ProtoReader(buf)
+  const pairs: [number, number][] = []
+  while (!r.done) {
+    const i = r.varint()
+    const seq = r.varint()
+    if (seq < 1) throw new DecodeError('iterator checkpoint names seq 0')
+    pairs.push([i, seq])
+  }
+  return pairs
 }

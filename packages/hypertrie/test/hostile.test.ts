@@ -119,4 +119,24 @@ describe('hostile node blocks', () => {
       { numRuns: 80 },
     )
   })
+
+  it('a malformed iterator checkpoint rejects, leaving no read it started unobserved', async () => {
+    const trie = new Hypertrie(null, { feed: newCore() })
+    await trie.ready()
+    for (let i = 0; i < 10; i++) await trie.put(`k${i}`, Buffer.from('v'))
+    const unhandled: unknown[] = []
+    const onunhandled = (err: unknown) => unhandled.push(err)
+    process.on('unhandledRejection', onunhandled)
+    try {
+      // (i 1, seq 999999), then a varint cut short: the read of 999999 starts before the throw
+      const checkpoint = Buffer.from([1, 0xbf, 0x84, 0x3d, 0x80])
+      const ite = trie.iterator('', { checkpoint, wait: false })
+      await expect(ite.next()).rejects.toBeInstanceOf(HypertrieError)
+      for (let k = 0; k < 20; k++) await new Promise((resolve) => setImmediate(resolve))
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', onunhandled)
+      await trie.close()
+    }
+  })
 })

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { Hypertrie } from '../src/index.js'
+import { type ExtensionMessage, encodeExtensionMessage } from '../src/messages/extension-message.js'
 import { newCore } from './helpers/cores.js'
 
 interface Exchange {
@@ -86,5 +87,48 @@ describe('lookup extension responder', () => {
     await settle(sent, before + 1)
     expect(sent.slice(before)).toContain(v.getExchange[1].hex)
     await trie.close()
+  })
+
+  it('takes well-formed hostile requests (huge heads, bad checkpoints, bogus caches) in stride', async () => {
+    const { trie, sent, deliver } = await writer()
+    const number = fc.oneof(
+      fc.nat(60),
+      fc.constantFrom(2 ** 31, 2 ** 32, 2 ** 40, 2 ** 52, Number.MAX_SAFE_INTEGER),
+    )
+    const message: fc.Arbitrary<Partial<ExtensionMessage>> = fc.oneof(
+      fc.record({ head: number, key: fc.string({ maxLength: 12 }) }).map((get) => ({ get })),
+      fc
+        .record({
+          head: number,
+          key: fc.string({ maxLength: 6 }),
+          flags: fc.nat(255),
+          checkpoint: fc.option(
+            fc.uint8Array({ maxLength: 24 }).map((b) => Buffer.from(b)),
+            { nil: null },
+          ),
+        })
+        .map((iterator) => ({ iterator })),
+      fc
+        .record({ start: number, end: number, blocks: fc.array(number, { maxLength: 8 }) })
+        .map((cache) => ({ cache })),
+    )
+    const unhandled: unknown[] = []
+    const onunhandled = (err: unknown) => unhandled.push(err)
+    process.on('unhandledRejection', onunhandled)
+    try {
+      for (const m of fc.sample(message, 400)) {
+        deliver(encodeExtensionMessage(m).toString('hex'))
+        await new Promise((resolve) => setImmediate(resolve))
+      }
+      for (let k = 0; k < 50; k++) await new Promise((resolve) => setImmediate(resolve))
+      expect(unhandled).toEqual([])
+      const before = sent.length
+      deliver(v.getExchange[0].hex)
+      await settle(sent, before + 1)
+      expect(sent.slice(before)).toContain(v.getExchange[1].hex)
+    } finally {
+      process.off('unhandledRejection', onunhandled)
+      await trie.close()
+    }
   })
 })
