@@ -9,6 +9,9 @@ import {
   decodeMutable,
   decodePeersInput,
   decodePeersOutput,
+  encodeHolepunch,
+  encodeMutable,
+  encodePeersInput,
 } from '../src/messages/values.js'
 import { RawClient } from './helpers/raw-client.js'
 
@@ -36,6 +39,60 @@ const datagram = fc.oneof(
       return b
     }),
 )
+
+const bytes = (max: number) => fc.uint8Array({ maxLength: max }).map((b) => Buffer.from(b))
+const sized = (n: number) => fc.oneof(fc.uint8Array({ minLength: n, maxLength: n }), bytes(2 * n))
+/** An IPv4 address and port as the DHT packs them (6 bytes), or not quite. */
+const peerAddress = fc.oneof(
+  fc
+    .tuple(fc.nat(255), fc.nat(0xffff))
+    .map(([a, port]) => Buffer.from([127, 0, 0, a, port >> 8, port & 255])),
+  bytes(12),
+)
+/** A value for one of the commands, well formed with hostile fields, or random bytes. */
+const commandValue = fc.oneof(
+  fc
+    .record({
+      port: fc.option(fc.oneof(fc.nat(0xffff), fc.constant(2 ** 40)), { nil: null }),
+      localAddress: fc.option(peerAddress, { nil: null }),
+      unannounce: fc.option(fc.boolean(), { nil: null }),
+    })
+    .map(encodePeersInput),
+  fc
+    .record({
+      value: fc.option(bytes(1100), { nil: null }),
+      signature: fc.option(sized(64), { nil: null }),
+      seq: fc.option(fc.oneof(fc.nat(), fc.constant(Number.MAX_SAFE_INTEGER)), { nil: null }),
+      salt: fc.option(bytes(80), { nil: null }),
+    })
+    .map(encodeMutable),
+  fc
+    .record({
+      from: fc.option(peerAddress, { nil: null }),
+      to: fc.option(peerAddress, { nil: null }),
+    })
+    .map(encodeHolepunch),
+  bytes(200),
+)
+/** Queries and updates every command takes, and some it does not, with hostile fields. */
+const request = fc.record({
+  type: fc.constantFrom(1, 2, 3),
+  rid: fc.nat(0xffff),
+  command: fc.constantFrom(
+    '_ping',
+    '_find_node',
+    'peers',
+    'mutable-store',
+    'immutable-store',
+    '_holepunch',
+    'nope',
+  ),
+  target: fc.option(sized(32), { nil: null }),
+  id: fc.option(sized(32), { nil: null }),
+  to: fc.option(peerAddress, { nil: null }),
+  roundtripToken: fc.option(sized(32), { nil: null }),
+  value: fc.option(commandValue, { nil: null }),
+})
 
 function decodesOrThrowsTyped(fn: () => unknown): void {
   try {
@@ -127,5 +184,35 @@ describe('live node under garbage', () => {
     expect(node.getNodes().length).toBeLessThanOrEqual(20 * 257)
     const grown = process.memoryUsage().heapUsed - before
     expect(grown).toBeLessThan(64 * 1024 * 1024)
+  })
+
+  it('takes 3000 well-formed hostile requests to every command without an unhandled error', async () => {
+    const port = node.address().port
+    const unhandled: unknown[] = []
+    const onunhandled = (err: unknown) => unhandled.push(err)
+    process.on('unhandledRejection', onunhandled)
+    try {
+      const before = process.memoryUsage().heapUsed
+      const requests = fc.sample(request, { numRuns: 3000, seed: 7 })
+      for (let i = 0; i < requests.length; i++) {
+        client.send(encodeMessage({ version: 1, ...requests[i] }), port)
+        if (i % 100 === 99) await new Promise((r) => setTimeout(r, 5))
+      }
+      let pong: Awaited<ReturnType<RawClient['request']>> = null
+      for (let attempt = 0; attempt < 5 && !pong?.to; attempt++) {
+        const r = 65100 + attempt
+        pong = await client.request(
+          encodeMessage({ version: 1, type: 1, rid: r, command: '_ping' }),
+          r,
+          port,
+          1000,
+        )
+      }
+      expect(pong?.to?.length).toBe(6)
+      expect(unhandled).toEqual([])
+      expect(process.memoryUsage().heapUsed - before).toBeLessThan(64 * 1024 * 1024)
+    } finally {
+      process.off('unhandledRejection', onunhandled)
+    }
   })
 })
