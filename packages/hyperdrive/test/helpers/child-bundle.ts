@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 
 const PACKAGES = fileURLToPath(new URL('../../../', import.meta.url))
-/** The workspace packages a drive runs on, lowest layer first. */
+/** The workspace packages a drive runs on, lowest layer first (this one last). */
 const LAYERS = ['hypercore-protocol', 'hypercore', 'hypertrie', 'hyperdrive']
 
 interface Esbuild {

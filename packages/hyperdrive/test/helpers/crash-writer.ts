@@ -1,6 +1,6 @@
 // A child process for the crash test: opens the drive in folder argv[2] and performs the crash
 // operations from number argv[3] on, forever, printing a JSON line as each one resolves.
-import { Hyperdrive } from '@hyperstack/hyperdrive'
+import { Hyperdrive } from '../../src/index.js'
 import { contentsOf, crashOp } from './crash-ops.js'
 
 const [dir, from] = process.argv.slice(2)
