@@ -121,11 +121,11 @@ export class Uploads {
       this.answering++
       this.answer(item).catch(this.failed).then(this.answered)
     }
-    // Drop the answered ones once they are most of the array (a busy peer may never empty it).
-    if (
-      this.next === this.waiting.length ||
-      (this.next >= 1024 && 2 * this.next >= this.waiting.length)
-    ) {
+    if (this.next === this.waiting.length) {
+      this.waiting.length = 0
+      this.next = 0
+    } else if (this.next >= 1024 && 2 * this.next >= this.waiting.length) {
+      // Drop the answered ones once they are most of it (a busy peer may never empty it).
       this.waiting = this.waiting.slice(this.next)
       this.next = 0
     }
