@@ -1,8 +1,9 @@
-// Shared test helpers: temp folders, vector loading, sha256.
+// Shared test helpers: temp folders, vector loading, sha256, streams between cores and raw peers.
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { ProtocolStream } from '@hyperstack/hypercore-protocol'
 import RAM from 'random-access-memory'
 import type { Hypercore, RandomAccessStorage } from '../src/index.js'
 
@@ -45,6 +46,32 @@ export function replicateLive(a: Hypercore, b: Hypercore): () => void {
   return () => {
     s1.destroy()
     s2.destroy()
+  }
+}
+
+/**
+ * A raw protocol stream (a peer a test drives by hand, often a hostile one) connected to
+ * `core`'s replication stream. The core's side is read by hand, so `victim.pause()` makes a peer
+ * that stops reading what the core sends. `end` destroys both.
+ */
+export function rawPeer(core: Hypercore): {
+  stream: ProtocolStream
+  victim: ProtocolStream
+  end: () => void
+} {
+  const stream = new ProtocolStream(true, { live: true })
+  const victim = core.replicate(false, { live: true })
+  stream.on('error', () => {})
+  victim.on('error', () => {})
+  stream.pipe(victim)
+  victim.on('data', (chunk: Buffer) => stream.write(chunk))
+  return {
+    stream,
+    victim,
+    end: () => {
+      stream.destroy()
+      victim.destroy()
+    },
   }
 }
 

@@ -1,12 +1,12 @@
 // A hostile peer's announcements cost in proportion to what it sent: Haves and Unhaves of 2^40
 // blocks are runs, not 2^27 pages (each used to hold the event loop for seconds and take about
 // 1 GB), and bitfields that would make us store more pages than the budget end its channel.
-import { type Channel, ProtocolStream } from '@hyperstack/hypercore-protocol'
+import type { Channel, ProtocolStream } from '@hyperstack/hypercore-protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { encodeRle } from '../src/bitfield-rle.js'
 import { Hypercore } from '../src/index.js'
 import { MAX_REMOTE_INDEX, MAX_REMOTE_PAGES } from '../src/remote-bitfield.js'
-import { memoryStorage, varintBytes } from './helpers.js'
+import { memoryStorage, rawPeer, replicateLive, varintBytes } from './helpers.js'
 
 const closers: (() => unknown)[] = []
 afterEach(async () => {
@@ -25,29 +25,12 @@ async function cores(): Promise<{ writer: Hypercore; reader: Hypercore }> {
   return { writer, reader }
 }
 
-/** A raw protocol peer on the reader's replication stream; `announce` runs once both opened. */
+/** A raw peer on the reader's replication stream; `announce` runs once both opened the channel. */
 function hostilePeer(reader: Hypercore, announce: (channel: Channel) => void): ProtocolStream {
-  const evil = new ProtocolStream(true, { live: true })
-  const victim = reader.replicate(false, { live: true })
-  evil.on('error', () => {})
-  victim.on('error', () => {})
-  evil.pipe(victim).pipe(evil)
-  closers.push(() => {
-    evil.destroy()
-    victim.destroy()
-  })
-  const channel: Channel = evil.open(reader.key as Buffer, { onopen: () => announce(channel) })
-  return evil
-}
-
-function connect(a: Hypercore, b: Hypercore): void {
-  const s1 = a.replicate(true, { live: true })
-  const s2 = b.replicate(false, { live: true })
-  s1.pipe(s2).pipe(s1)
-  closers.push(() => {
-    s1.destroy()
-    s2.destroy()
-  })
+  const { stream, end } = rawPeer(reader)
+  closers.push(end)
+  const channel: Channel = stream.open(reader.key as Buffer, { onopen: () => announce(channel) })
+  return stream
 }
 
 const announced = (reader: Hypercore) =>
@@ -75,7 +58,7 @@ describe('hostile announcements', () => {
     expect(peer.remoteBitfield.storedPages).toBeLessThanOrEqual(2)
     evil.destroy()
 
-    connect(writer, reader)
+    closers.push(replicateLive(writer, reader))
     expect((await reader.get(2)) as Buffer).toEqual(Buffer.from('c'))
   })
 

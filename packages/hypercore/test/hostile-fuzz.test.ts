@@ -1,12 +1,12 @@
 // Random, well-framed message sequences from a hostile peer, to a seeder and to a sparse reader:
 // whatever arrives, nothing throws out of the stream, nothing unverified is stored, the victim
 // still reads and writes, and an honest peer replicates with it afterwards.
-import { type Channel, ProtocolStream } from '@hyperstack/hypercore-protocol'
+import type { Channel } from '@hyperstack/hypercore-protocol'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { encodeRle } from '../src/bitfield-rle.js'
 import { Hypercore } from '../src/index.js'
-import { memoryStorage } from './helpers.js'
+import { memoryStorage, rawPeer, replicateLive } from './helpers.js'
 
 /** Numbers as a hostile peer picks them: small, on page and word boundaries, and huge. */
 const number = fc.oneof(
@@ -86,25 +86,14 @@ const message: fc.Arbitrary<Send> = fc.oneof(
 
 const BLOCKS = Array.from({ length: 16 }, (_, i) => Buffer.from(`block ${i}`))
 
-function pipe(a: ProtocolStream, b: ProtocolStream): () => void {
-  a.on('error', () => {})
-  b.on('error', () => {})
-  a.pipe(b).pipe(a)
-  return () => {
-    a.destroy()
-    b.destroy()
-  }
-}
-
 /**
  * Opens a raw channel to `victim`, sends `sends` once both sides have opened it, and answers
  * every request with `answer` (when given) for the block asked.
  */
 async function attack(victim: Hypercore, sends: Send[], answer?: Reply): Promise<void> {
-  const evil = new ProtocolStream(true, { live: true })
-  const end = pipe(evil, victim.replicate(false, { live: true }))
+  const { stream, end } = rawPeer(victim)
   await new Promise<void>((resolve) => {
-    const channel: Channel = evil.open(victim.key as Buffer, {
+    const channel: Channel = stream.open(victim.key as Buffer, {
       onopen: () => {
         for (const send of sends) send(channel)
         resolve()
@@ -114,7 +103,7 @@ async function attack(victim: Hypercore, sends: Send[], answer?: Reply): Promise
       },
     })
     // a victim that ends the stream before the channel opens is an answer too
-    evil.once('close', () => resolve())
+    stream.once('close', () => resolve())
   })
   for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve))
   end()
@@ -132,10 +121,7 @@ describe('a hostile peer sending random messages', () => {
           await seeder.append(Buffer.from('after'))
           expect((await seeder.audit()).invalid).toBe(0)
           const reader = new Hypercore(memoryStorage(), seeder.key, { sparse: true })
-          const end = pipe(
-            seeder.replicate(true, { live: true }),
-            reader.replicate(false, { live: true }),
-          )
+          const end = replicateLive(seeder, reader)
           expect(await reader.get(16)).toEqual(Buffer.from('after'))
           end()
           await reader.close()
@@ -171,10 +157,7 @@ describe('a hostile peer sending random messages', () => {
               await attack(reader, [claim, ...sends], answer)
               expect(reader.length).toBe(0)
               expect(reader.downloaded()).toBe(0)
-              const end = pipe(
-                seeder.replicate(true, { live: true }),
-                reader.replicate(false, { live: true }),
-              )
+              const end = replicateLive(seeder, reader)
               expect(await reader.get(5)).toEqual(BLOCKS[5])
               // the gets that waited through the attack are served by the honest peer
               expect(await Promise.all(waiting)).toEqual(BLOCKS)

@@ -2,16 +2,11 @@
 // each is rejected with a typed error, its channel ends, and the reader's storage is unchanged.
 import fs from 'node:fs'
 import path from 'node:path'
-import {
-  type Channel,
-  type DataInput,
-  ProtocolStream,
-  type Request,
-} from '@hyperstack/hypercore-protocol'
+import type { Channel, DataInput, Request } from '@hyperstack/hypercore-protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Hypercore, encodeRle } from '../src/index.js'
 import { MemoryTreeBits } from '../src/tree-index.js'
-import { memoryStorage, tmpDir } from './helpers.js'
+import { memoryStorage, rawPeer, tmpDir } from './helpers.js'
 
 const closers: (() => unknown)[] = []
 afterEach(async () => {
@@ -38,15 +33,8 @@ async function attack(tamper: Tamper, opts: { unrequested?: boolean } = {}) {
   await reader.ready()
   const before = snapshot(dir)
 
-  const evil = new ProtocolStream(true, { live: true })
-  const victim = reader.replicate(false, { live: true })
-  evil.on('error', () => {})
-  victim.on('error', () => {})
-  evil.pipe(victim).pipe(evil)
-  closers.push(() => {
-    evil.destroy()
-    victim.destroy()
-  })
+  const { stream: evil, end } = rawPeer(reader)
+  closers.push(end)
   const all = Buffer.alloc(2, 0xff)
   let channel: Channel | null = null
   const handlers = {

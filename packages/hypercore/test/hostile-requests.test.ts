@@ -2,12 +2,12 @@
 // answers wait while its stream is backed up, and past MAX_WAITING_REQUESTS its channel ends.
 // Before, each was answered at once into an unbounded buffer (20,000 requests for 64 KiB blocks
 // took 1.5 GB).
-import { type Channel, ProtocolStream } from '@hyperstack/hypercore-protocol'
+import type { Channel } from '@hyperstack/hypercore-protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { PUSH_EXTENSION } from '../src/feed-extensions.js'
 import { Hypercore } from '../src/index.js'
 import { MAX_WAITING_REQUESTS } from '../src/peer-uploads.js'
-import { memoryStorage } from './helpers.js'
+import { memoryStorage, rawPeer, replicateLive } from './helpers.js'
 
 const closers: (() => unknown)[] = []
 afterEach(async () => {
@@ -38,18 +38,10 @@ async function floodWithRequests(requests: number) {
 async function floodUnread(seeder: Hypercore, flood: (channel: Channel) => void) {
   const errors: Error[] = []
   seeder.on('peer-error', (err: Error) => errors.push(err))
-  const evil = new ProtocolStream(true, { live: true })
-  const victim = seeder.replicate(false, { live: true })
-  evil.on('error', () => {})
-  victim.on('error', () => {})
-  evil.pipe(victim)
-  victim.on('data', (chunk: Buffer) => evil.write(chunk))
-  closers.push(() => {
-    evil.destroy()
-    victim.destroy()
-  })
+  const { stream, victim, end } = rawPeer(seeder)
+  closers.push(end)
   const channel = await new Promise<Channel>((resolve) => {
-    const opened: Channel = evil.open(seeder.key as Buffer, { onopen: () => resolve(opened) })
+    const opened: Channel = stream.open(seeder.key as Buffer, { onopen: () => resolve(opened) })
   })
   victim.pause()
   flood(channel)
@@ -105,18 +97,11 @@ describe('hostile requests', () => {
     const seeder = new Hypercore(memoryStorage())
     await seeder.append(Array.from({ length: BLOCKS }, (_, i) => Buffer.alloc(1024, i)))
     closers.push(() => seeder.close())
-    const evil = new ProtocolStream(true, { live: true })
-    const victim = seeder.replicate(false, { live: true })
-    evil.on('error', () => {})
-    victim.on('error', () => {})
-    evil.pipe(victim).pipe(evil)
-    closers.push(() => {
-      evil.destroy()
-      victim.destroy()
-    })
+    const { stream, end } = rawPeer(seeder)
+    closers.push(end)
     const answered: number[] = []
     await new Promise<void>((resolve) => {
-      const channel: Channel = evil.open(seeder.key as Buffer, {
+      const channel: Channel = stream.open(seeder.key as Buffer, {
         onopen: () => {
           channel.request({ index: 2 ** 52, hash: true, nodes: 2 ** 32 - 1 })
           channel.request({ index: Number.MAX_SAFE_INTEGER, hash: true })
@@ -144,13 +129,7 @@ describe('hostile requests', () => {
       () => seeder.close(),
       () => reader.close(),
     )
-    const a = seeder.replicate(true, { live: true })
-    const b = reader.replicate(false, { live: true })
-    a.pipe(b).pipe(a)
-    closers.push(() => {
-      a.destroy()
-      b.destroy()
-    })
+    closers.push(replicateLive(seeder, reader))
     await reader.download({ start: 0, end: 600 })
     expect((await reader.get(599)) as Buffer).toEqual(Buffer.alloc(BLOCK_SIZE, 599 % 251))
   })
