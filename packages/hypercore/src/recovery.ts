@@ -55,6 +55,10 @@ export async function recoverAppends(ctx: RecoveryContext, length: number): Prom
   let n = length
   const created: TreeNode[] = []
   while (n < storedLeaves) {
+    // Past the tree's length with its data bit set: cut off by hypercore@9's truncate, which
+    // clears tree bits but leaves data bits, leaves and data behind. Our appends set both bits
+    // in the same page write, so an append to recover has neither.
+    if (bitfield.get(n)) break
     const leafBuf = await storage.readTreeRange(2 * n, 1).catch(() => null)
     if (!leafBuf) break
     const size = readU64(leafBuf, 32)

@@ -25,6 +25,7 @@ export interface OriginalFeed {
   close(cb: (err: Error | null) => void): void
   registerExtension(name: string, handlers: OriginalExtensionHandlers): OriginalExtension
   finalize(cb: (err: Error | null) => void): void
+  truncate(length: number, cb: (err: Error | null) => void): void
   replicate(
     isInitiator: boolean,
     opts?: object,

@@ -41,4 +41,36 @@ describe('storage: hypercore@9 writes, ours reads', () => {
     })
     await cb((done) => again.close(done))
   })
+
+  it('opens a core hypercore@9 truncated at its new length, and appends from there', async () => {
+    const { dir, cleanup } = tmpDir()
+    cleanups.push(cleanup)
+    const feed = await openOriginal(dir)
+    const blocks = Array.from({ length: 10 }, (_, i) => Buffer.from(`block ${i}`))
+    await cb<number>((done) => feed.append(blocks, done))
+    // it clears the tree bits past 5 but leaves the data bits, tree nodes and data
+    await cb((done) => feed.truncate(5, done))
+    await cb((done) => feed.close(done))
+
+    const ours = new Hypercore(dir)
+    await ours.ready()
+    // before: our recovery of unsigned appends took blocks 5..9 back (length 10)
+    expect(ours.length).toBe(5)
+    expect(await ours.audit()).toEqual({ valid: 5, invalid: 0 })
+    await ours.append([Buffer.from('new 5'), Buffer.from('new 6')])
+    expect((await ours.get(6)) as Buffer).toEqual(Buffer.from('new 6'))
+    await ours.close()
+
+    const reopened = new Hypercore(dir)
+    await reopened.ready()
+    expect(reopened.length).toBe(7)
+    await reopened.close()
+    const again = await openOriginal(dir)
+    expect(again.length).toBe(7)
+    expect((await cb<Buffer>((done) => again.get(5, {}, done))).toString()).toBe('new 5')
+    expect(
+      (await cb<{ valid: number; invalid: number }>((done) => again.audit(done))).invalid,
+    ).toBe(0)
+    await cb((done) => again.close(done))
+  })
 })
