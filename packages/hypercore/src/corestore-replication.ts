@@ -32,8 +32,11 @@ export type CoreAttacher = (
 interface OpenStream {
   stream: ProtocolStream
   opts: CorestoreReplicateOptions
-  /** Discovery keys (hex) of the cores already on this stream. */
-  attached: Set<string>
+  /**
+   * Discovery keys (hex) of the cores on this stream, each with what stops watching its core
+   * for close: a core closed here (its channel closed by us) may be opened again on this stream.
+   */
+  attached: Map<string, () => void>
   closed: boolean
 }
 
@@ -52,15 +55,16 @@ export class StoreReplication {
     opts: CorestoreReplicateOptions,
   ): ProtocolStream {
     const stream = opts.stream ?? this.createStream(isInitiator, opts)
-    const state: OpenStream = { stream, opts, attached: new Set(), closed: false }
+    const state: OpenStream = { stream, opts, attached: new Map(), closed: false }
     for (const core of cores) this.attachWhenReady(state, core, isInitiator)
 
     stream.on('discovery-key', (discoveryKey) => this.onDiscoveryKey(state, discoveryKey))
     // A closed channel can be opened again later (by either side), so the core may re-attach.
-    stream.on('channel-close', (discoveryKey) => state.attached.delete(toHex(discoveryKey)))
+    stream.on('channel-close', (discoveryKey) => detach(state, toHex(discoveryKey)))
     const onclose = () => {
       if (state.closed) return
       state.closed = true
+      for (const id of [...state.attached.keys()]) detach(state, id)
       const i = this.streams.indexOf(state)
       if (i !== -1) this.streams.splice(i, 1)
     }
@@ -110,7 +114,9 @@ export class StoreReplication {
         if (state.closed || core.closed || !core.discoveryKey) return
         const id = toHex(core.discoveryKey)
         if (state.attached.has(id)) return
-        state.attached.add(id)
+        const onclose = () => detach(state, id)
+        core.once('close', onclose)
+        state.attached.set(id, () => core.off('close', onclose))
         this.attachCore(core, isInitiator, { ...state.opts, stream: state.stream })
       },
       () => {
@@ -118,4 +124,12 @@ export class StoreReplication {
       },
     )
   }
+}
+
+/** Forgets that core `id` is on the stream (its channel closed, or the core did). */
+function detach(state: OpenStream, id: string): void {
+  const unwatch = state.attached.get(id)
+  if (unwatch === undefined) return
+  state.attached.delete(id)
+  unwatch()
 }

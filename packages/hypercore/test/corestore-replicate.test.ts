@@ -179,4 +179,24 @@ describe('Corestore replication', () => {
       rmSync(dir, { recursive: true, force: true })
     }
   })
+
+  it('a core closed and opened again, on either side, replicates again over the same stream', async () => {
+    const seederStore = await newStore()
+    const readerStore = await newStore()
+    const seeded = seederStore.default()
+    await seeded.append(['a', 'b', 'c', 'd'].map((s) => Buffer.from(s)))
+    connect(seederStore, readerStore)
+    const key = seeded.key as Buffer
+
+    let reader = readerStore.get({ key, sparse: true })
+    expect(String(await reader.get(0, { timeout: 2000 }))).toBe('a')
+    // the reader closes its core (its channel closes) and opens it again
+    await reader.close()
+    reader = readerStore.get({ key, sparse: true })
+    expect(String(await reader.get(1, { timeout: 2000 }))).toBe('b')
+    // the seeder does the same
+    await seeded.close()
+    await seederStore.default().ready()
+    expect(String(await reader.get(2, { timeout: 2000 }))).toBe('c')
+  })
 })
