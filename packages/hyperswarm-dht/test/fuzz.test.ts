@@ -94,6 +94,25 @@ const request = fc.record({
   value: fc.option(commandValue, { nil: null }),
 })
 
+/**
+ * A ping to the node at `port`. A flood's decodable requests count against the per-address
+ * rate limit, so the first pings of the next second may be dropped on purpose: it asks up to 5
+ * times (rids from `rid`), as a client retries.
+ */
+async function pingAfterFlood(
+  client: RawClient,
+  port: number,
+  rid: number,
+): Promise<Awaited<ReturnType<RawClient['request']>>> {
+  let pong: Awaited<ReturnType<RawClient['request']>> = null
+  for (let attempt = 0; attempt < 5 && !pong?.to; attempt++) {
+    const r = rid + attempt
+    const ping = encodeMessage({ version: 1, type: 1, rid: r, command: '_ping' })
+    pong = await client.request(ping, r, port, 1000)
+  }
+  return pong
+}
+
 function decodesOrThrowsTyped(fn: () => unknown): void {
   try {
     fn()
@@ -165,18 +184,7 @@ describe('live node under garbage', () => {
       // let the event loop drain every few hundred packets so the socket buffer keeps up
       if (i % 200 === 199) await new Promise((r) => setImmediate(r))
     }
-    // The flood's decodable requests count against the per-address rate limit, so the first
-    // pings of the next second may be dropped on purpose: ask up to 5 times, as a client retries.
-    let pong: Awaited<ReturnType<RawClient['request']>> = null
-    for (let attempt = 0; attempt < 5 && !pong?.to; attempt++) {
-      const r = 65000 + attempt
-      pong = await client.request(
-        encodeMessage({ version: 1, type: 1, rid: r, command: '_ping' }),
-        r,
-        port,
-        1000,
-      )
-    }
+    const pong = await pingAfterFlood(client, port, 65000)
     expect(pong?.to?.length).toBe(6)
     const s = node.stats
     expect(s.malformed).toBeGreaterThan(1000)
@@ -198,16 +206,7 @@ describe('live node under garbage', () => {
         client.send(encodeMessage({ version: 1, ...requests[i] }), port)
         if (i % 100 === 99) await new Promise((r) => setTimeout(r, 5))
       }
-      let pong: Awaited<ReturnType<RawClient['request']>> = null
-      for (let attempt = 0; attempt < 5 && !pong?.to; attempt++) {
-        const r = 65100 + attempt
-        pong = await client.request(
-          encodeMessage({ version: 1, type: 1, rid: r, command: '_ping' }),
-          r,
-          port,
-          1000,
-        )
-      }
+      const pong = await pingAfterFlood(client, port, 65100)
       expect(pong?.to?.length).toBe(6)
       expect(unhandled).toEqual([])
       expect(process.memoryUsage().heapUsed - before).toBeLessThan(64 * 1024 * 1024)
