@@ -1,7 +1,8 @@
-import type { RleRun } from './bitfield-rle.js'
 // What a peer has: a sparse bitfield of blocks in 1 KiB pages, with whole pages that range
 // announcements fill kept as runs. What a hostile peer announces costs us in proportion to the
 // bytes it sent, within a page budget, and searches jump over gaps page by page.
+
+import type { RleRun } from './bitfield-rle.js'
 import { InvalidMessageError } from './errors.js'
 import { PageSpans } from './page-spans.js'
 
