@@ -1,5 +1,6 @@
 // Hostile metadata: malformed Stat entries and content cores that disagree with their Stat give
 // typed errors, never a crash, a hang or a partial read presented as complete.
+import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   ContentMismatchError,
@@ -103,5 +104,60 @@ describe('hostile drive metadata', () => {
     await d.writeFile('/f', 'x')
     await expect(d.readFile('/f', { start: -5 })).rejects.toMatchObject({ code: 'EINVAL' })
     expect(() => d.checkout(-1)).toThrow(expect.objectContaining({ code: 'EINVAL' }))
+  })
+
+  it('random Stats (huge sizes, blocks and offsets, stray links) give values or typed errors', async () => {
+    const d = await drive()
+    await d.writeFile('/real', Buffer.alloc(200_000, 7))
+    const number = fc.oneof(
+      fc.nat(70),
+      fc.constantFrom(2 ** 31, 2 ** 32, 2 ** 40, 2 ** 52, Number.MAX_SAFE_INTEGER),
+      fc.nat(2 ** 40),
+    )
+    const stat = fc.record({
+      kind: fc.constantFrom('file', 'directory', 'symlink'),
+      size: number,
+      blocks: number,
+      offset: number,
+      byteOffset: number,
+      linkname: fc.option(fc.constantFrom('/real', '/nowhere', '../../..', '/h'), { nil: null }),
+    })
+    const reads: (() => Promise<unknown>)[] = [
+      () => d.stat('/h'),
+      () => d.readFile('/h'),
+      () => d.readdir('/', { includeStats: true }),
+      () => d.readdir('/', { recursive: true }),
+      () => collect(d.createReadStream('/h', { start: 5, length: 100 })),
+      async () => {
+        const fd = await d.open('/h', 'r')
+        try {
+          await d.read(fd, Buffer.alloc(100), 0, 100, 50)
+        } finally {
+          await d.close(fd)
+        }
+      },
+    ]
+    const unhandled: unknown[] = []
+    const onunhandled = (err: unknown) => unhandled.push(err)
+    process.on('unhandledRejection', onunhandled)
+    const untyped: string[] = []
+    try {
+      for (const s of fc.sample(stat, { numRuns: 200, seed: 3 })) {
+        const make =
+          s.kind === 'file' ? Stat.file : s.kind === 'directory' ? Stat.directory : Stat.symlink
+        await d.trie.put(toTrieKey('/h'), make(s).encode())
+        for (const read of reads) {
+          // each settles (a hang fails the test by its timeout) with a value or a coded error
+          await read().catch((err: { code?: unknown }) => {
+            if (typeof err?.code !== 'string') untyped.push(`${JSON.stringify(s)}: ${err}`)
+          })
+        }
+      }
+      expect(untyped).toEqual([])
+      expect(unhandled).toEqual([])
+      expect(await d.readFile('/real')).toHaveLength(200_000)
+    } finally {
+      process.off('unhandledRejection', onunhandled)
+    }
   })
 })
