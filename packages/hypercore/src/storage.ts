@@ -341,7 +341,7 @@ export class CoreStorage {
     await Promise.all(this.files().map(closeFile))
   }
 
-  /** Deletes the six files (closing them first). */
+  /** Deletes the six files (destroyStorage closed them first). */
   async destroy(): Promise<void> {
     await Promise.all(this.files().map(unlinkFile))
   }

@@ -5,7 +5,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { ProtocolStream } from '@hyperstack/hypercore-protocol'
 import RAM from 'random-access-memory'
-import type { Hypercore, RandomAccessStorage } from '../src/index.js'
+import { afterEach } from 'vitest'
+import { Hypercore, type HypercoreOptions, type RandomAccessStorage } from '../src/index.js'
 
 export const VECTORS = `${process.env.HYPERSTACK_SHARED}/spec/vectors`
 
@@ -81,4 +82,24 @@ export function varintBytes(n: number): Buffer {
   for (; n >= 128; n = Math.floor(n / 128)) out.push((n % 128) | 128)
   out.push(n)
   return Buffer.from(out)
+}
+
+/**
+ * Cleanups run newest first after each test of the calling file (call it at its top level),
+ * and `memoryCore`: a core in memory that closes with them.
+ */
+export function closedAfterEach(): {
+  closers: (() => unknown)[]
+  memoryCore: (key?: Buffer | null, opts?: HypercoreOptions) => Hypercore
+} {
+  const closers: (() => unknown)[] = []
+  afterEach(async () => {
+    for (const close of closers.splice(0).reverse()) await close()
+  })
+  const memoryCore = (key?: Buffer | null, opts: HypercoreOptions = {}) => {
+    const core = new Hypercore(memoryStorage(), key ?? undefined, opts)
+    closers.push(() => core.close())
+    return core
+  }
+  return { closers, memoryCore }
 }

@@ -1,20 +1,11 @@
 // hypercore@9's remaining Feed methods, with promises: getBatch, cancel, rootHashes, verify,
 // getBlockInfo and the stats a daemon shows per core.
 import net from 'node:net'
-import { afterEach, describe, expect, it } from 'vitest'
-import { Hypercore } from '../src/index.js'
-import { memoryStorage, replicateLive } from './helpers.js'
+import { describe, expect, it } from 'vitest'
+import type { Hypercore } from '../src/index.js'
+import { closedAfterEach, replicateLive } from './helpers.js'
 
-const cleanups: (() => unknown)[] = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c()
-})
-
-function open(key?: Buffer | null, opts = {}): Hypercore {
-  const core = new Hypercore(memoryStorage(), key ?? undefined, opts)
-  cleanups.push(() => core.close())
-  return core
-}
+const { closers: cleanups, memoryCore: open } = closedAfterEach()
 
 function connect(a: Hypercore, b: Hypercore): void {
   cleanups.push(replicateLive(a, b))

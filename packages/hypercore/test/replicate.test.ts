@@ -1,19 +1,10 @@
 // Replication between two of our cores over a stream pair: full, sparse, live, toggles, extensions.
 import { EventEmitter } from 'node:events'
-import { afterEach, describe, expect, it } from 'vitest'
-import { Hypercore } from '../src/index.js'
-import { memoryStorage } from './helpers.js'
+import { describe, expect, it } from 'vitest'
+import type { Hypercore } from '../src/index.js'
+import { closedAfterEach } from './helpers.js'
 
-const closers: (() => unknown)[] = []
-afterEach(async () => {
-  for (const c of closers.splice(0).reverse()) await c()
-})
-
-function core(key?: Buffer | null, opts = {}): Hypercore {
-  const c = new Hypercore(memoryStorage(), key ?? undefined, opts)
-  closers.push(() => c.close())
-  return c
-}
+const { closers, memoryCore: core } = closedAfterEach()
 
 function pair(a: Hypercore, b: Hypercore, opts: { live?: boolean } = {}) {
   const s1 = a.replicate(true, opts)

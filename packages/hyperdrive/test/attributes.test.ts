@@ -1,20 +1,10 @@
 // chmod, chown and utimes (FUSE's setattr): one Stat field changed, the rest and the node's flags
 // kept; typed errors for bad values, missing paths and read-only drives.
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { Hyperdrive, Stat } from '../src/index.js'
-import { memoryStorage } from './helpers/hyperstack-backend.js'
+import { drivesClosedAfterEach } from './helpers/drives.js'
 
-const cleanup: (() => unknown)[] = []
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn()
-})
-
-async function newDrive(): Promise<Hyperdrive> {
-  const drive = new Hyperdrive(memoryStorage())
-  cleanup.push(() => drive.close())
-  await drive.ready()
-  return drive
-}
+const { newDrive } = drivesClosedAfterEach()
 
 describe('chmod, chown, utimes', () => {
   it('change one field each, keeping the type, the content and the metadata', async () => {

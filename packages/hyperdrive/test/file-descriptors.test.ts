@@ -1,22 +1,13 @@
 // The fd API FUSE drives (hyperdrive@10's open/read/write/close/ftruncate, with promises): flags as
 // fs takes them, positioned reads, writes where the bytes end gathered into blocks, typed errors.
 import fc from 'fast-check'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { Hyperdrive } from '../src/index.js'
+import { drivesClosedAfterEach } from './helpers/drives.js'
 import { memoryStorage } from './helpers/hyperstack-backend.js'
 import { sparseReplica } from './helpers/replicas.js'
 
-const cleanup: (() => unknown)[] = []
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn()
-})
-
-async function newDrive(storage = memoryStorage()): Promise<Hyperdrive> {
-  const drive = new Hyperdrive(storage)
-  cleanup.push(() => drive.close().catch(() => {}))
-  await drive.ready()
-  return drive
-}
+const { cleanup, newDrive } = drivesClosedAfterEach()
 
 function bytes(n: number, seed = 1): Buffer {
   const out = Buffer.alloc(n)

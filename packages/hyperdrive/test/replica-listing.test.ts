@@ -2,24 +2,13 @@
 // pushed blocks, many at once. Concurrent answers must each be verifiable on their own, whatever
 // order they reach the replica in (a batch planned against another's unsent nodes ended the
 // channel and left the listing waiting forever).
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { Hyperdrive } from '../src/index.js'
-import { memoryStorage } from './helpers/hyperstack-backend.js'
+import { drivesClosedAfterEach } from './helpers/drives.js'
 import { sparseReplica } from './helpers/replicas.js'
 import { within } from './helpers/wire.js'
 
-const cleanup: (() => unknown)[] = []
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn()
-})
-
-/** A writable drive in memory, closed after the test. */
-async function newWriter(): Promise<Hyperdrive> {
-  const writer = new Hyperdrive(memoryStorage())
-  cleanup.push(() => writer.close())
-  await writer.ready()
-  return writer
-}
+const { cleanup, newDrive: newWriter } = drivesClosedAfterEach()
 
 describe('replica listing', () => {
   it('lists 300 files recursively with stats and reads each, from a sparse replica', async () => {

@@ -2,9 +2,9 @@
 // as its stream starts: extension names must be announced once both sides opened the channel,
 // or the late side never learns them and drops every message.
 import { createRequire } from 'node:module'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { Hypercore } from '../../src/index.js'
-import { memoryStorage } from '../helpers.js'
+import { closedAfterEach } from '../helpers.js'
 import { cb, hypercore9, openOriginal, ramV3 } from './original.js'
 
 const require = createRequire(import.meta.url)
@@ -42,16 +42,7 @@ function slowToOpen(ms: number): () => unknown {
   }
 }
 
-const closers: (() => unknown)[] = []
-afterEach(async () => {
-  for (const c of closers.splice(0).reverse()) await c()
-})
-
-function ours(key?: Buffer | null, opts = {}): Hypercore {
-  const c = new Hypercore(memoryStorage(), key ?? undefined, opts)
-  closers.push(() => c.close())
-  return c
-}
+const { closers, memoryCore: ours } = closedAfterEach()
 
 /** A replication stream of either side. */
 interface Pipeable extends NodeJS.WritableStream {
